@@ -1,0 +1,38 @@
+package org.eventscheduler.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Names of the record headers this application reads and writes; a contract with producers and consumers. */
+public final class SchedulerHeaders {
+    /** The correlation id, on every record this application writes about an event; also read on ingress. */
+    public static final String CORRELATION_ID = "x-correlation-id";
+    /** Why a record went to the throttle topic or the DLQ (a stable reason code). */
+    public static final String REASON = "scheduler.reason";
+    /** The event source, where it is known. */
+    public static final String SOURCE = "scheduler.source";
+
+    /** CloudEvents Kafka protocol binding, binary mode. */
+    public static final String CE_PREFIX = "ce_";
+    public static final String CONTENT_TYPE = "content-type";
+
+    private SchedulerHeaders() {
+    }
+
+    /** Replaces any header named {@code name} with one holding {@code value} in UTF-8. */
+    public static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The last value of header {@code name} as UTF-8 text. */
+    public static Optional<String> lastString(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        if (header == null || header.value() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+}

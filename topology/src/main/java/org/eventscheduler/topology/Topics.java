@@ -1,0 +1,39 @@
+package org.eventscheduler.topology;
+
+import static org.eventscheduler.topology.config.InvalidConfigException.require;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names of the topics the topology reads and writes. Internal topics (repartition, changelogs)
+ * are named by Kafka Streams from the application id and {@link StoreNames}.
+ *
+ * @param ingress   CloudEvents from upstream services
+ * @param accepted  the validated, admitted events
+ * @param throttled events a safeguard held back, with their original value and headers and a reason header
+ * @param dlq       records that failed validation or processing, with the reason and the original coordinates
+ * @param paused    the compacted changelog of paused entities, key {@code source:<id>}
+ */
+public record Topics(String ingress, String accepted, String throttled, String dlq, String paused) {
+    public Topics {
+        requireName(ingress, "ingress");
+        requireName(accepted, "accepted");
+        requireName(throttled, "throttled");
+        requireName(dlq, "dlq");
+        requireName(paused, "paused");
+        require(List.of(ingress, accepted, throttled, dlq, paused).stream().distinct().count() == 5,
+                "topics", "every topic needs its own name");
+    }
+
+    /** Topic names by their configuration key. */
+    public Map<String, String> byKey() {
+        return Map.of("ingress", ingress, "accepted", accepted, "throttled", throttled, "dlq", dlq,
+                "paused", paused);
+    }
+
+    private static void requireName(String name, String key) {
+        require(name != null && name.matches("[a-zA-Z0-9._-]{1,249}"), key,
+                "must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249), was " + name);
+    }
+}

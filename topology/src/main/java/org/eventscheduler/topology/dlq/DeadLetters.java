@@ -1,0 +1,63 @@
+package org.eventscheduler.topology.dlq;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.event.InvalidEventException;
+import org.eventscheduler.topology.event.InvalidReason;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+
+/**
+ * Adds this project's headers to the dead-letter records Kafka Streams builds (KIP-1034: raw key and
+ * value, original headers, {@code __streams.errors.*}): the reason code, the correlation id, and the
+ * source where it is known. Shared by the deserialization and processing exception handlers.
+ */
+public final class DeadLetters {
+    /** Streams configuration key under which the topology's {@link SchedulerMetrics} reach the handlers. */
+    public static final String METRICS_CONFIG = "scheduler.metrics";
+
+    private DeadLetters() {
+    }
+
+    static SchedulerMetrics metrics(Map<String, ?> configs) {
+        if (configs.get(METRICS_CONFIG) instanceof SchedulerMetrics metrics) {
+            return metrics;
+        }
+        throw new ConfigException(METRICS_CONFIG, configs.get(METRICS_CONFIG),
+                "the exception handlers need the topology's SchedulerMetrics; see SchedulerTopology.streamsProperties");
+    }
+
+    static InvalidReason reasonOf(Exception exception) {
+        return invalidEvent(exception).map(InvalidEventException::reason).orElse(InvalidReason.PROCESSING_ERROR);
+    }
+
+    static List<ProducerRecord<byte[], byte[]>> annotate(List<ProducerRecord<byte[], byte[]>> records,
+                                                         ErrorHandlerContext context, Exception exception) {
+        InvalidReason reason = reasonOf(exception);
+        var invalid = invalidEvent(exception);
+        String correlationId = invalid.flatMap(InvalidEventException::correlationId)
+                .or(() -> SchedulerHeaders.lastString(context.headers(), SchedulerHeaders.CORRELATION_ID))
+                .orElseGet(() -> context.topic() + "-" + context.partition() + "@" + context.offset());
+        var source = invalid.flatMap(InvalidEventException::source)
+                .or(() -> SchedulerHeaders.lastString(context.headers(), SchedulerHeaders.SOURCE));
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            SchedulerHeaders.put(record.headers(), SchedulerHeaders.REASON, reason.code());
+            SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
+            source.ifPresent(s -> SchedulerHeaders.put(record.headers(), SchedulerHeaders.SOURCE, s));
+        }
+        return records;
+    }
+
+    private static Optional<InvalidEventException> invalidEvent(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof InvalidEventException invalid) {
+                return Optional.of(invalid);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,103 @@
+package org.eventscheduler.topology.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eventscheduler.topology.ThrottleReason;
+import org.eventscheduler.topology.event.InvalidReason;
+import org.eventscheduler.topology.pause.EntityType;
+
+/**
+ * The meters of the safeguard decisions, registered on the {@link MeterRegistry} handed to the
+ * topology. Counters are created once and cached, so counting costs no lookup on the hot path. Every
+ * counter counts this instance's decisions; {@code sum()} across instances gives the cluster's.
+ */
+public final class SchedulerMetrics {
+    /** {@code scheduler_ingress_events_total{outcome}}: every ingress record, by what became of it. */
+    public static final String INGRESS_EVENTS = "scheduler.ingress.events";
+    /** {@code scheduler_dlq_events_total{reason}}: records written to the dead-letter topic. */
+    public static final String DLQ_EVENTS = "scheduler.dlq.events";
+    /** {@code scheduler_throttled_events_total{entity_type, reason}}: events written to the throttle topic. */
+    public static final String THROTTLED_EVENTS = "scheduler.throttled.events";
+    /** {@code scheduler_throttle_actions_total{entity_type, action, reason}}: pauses and resumes. */
+    public static final String THROTTLE_ACTIONS = "scheduler.throttle.actions";
+
+    /** What became of an ingress event. */
+    public enum IngressOutcome {
+        ACCEPTED, THROTTLED, PAUSED_SOURCE, INVALID;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A safeguard action on an entity. */
+    public enum Action {
+        PAUSE, RESUME, SHADOW_PAUSE, SHADOW_RESUME;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Map<IngressOutcome, Counter> ingress = new EnumMap<>(IngressOutcome.class);
+    private final Map<InvalidReason, Counter> deadLetters = new EnumMap<>(InvalidReason.class);
+    private final Map<EntityType, Map<ThrottleReason, Counter>> throttled = new EnumMap<>(EntityType.class);
+    private final Map<String, Counter> actions = new ConcurrentHashMap<>();
+
+    public SchedulerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (IngressOutcome outcome : IngressOutcome.values()) {
+            ingress.put(outcome, Counter.builder(INGRESS_EVENTS)
+                    .description("Ingress events by outcome")
+                    .tag("outcome", outcome.label())
+                    .register(registry));
+        }
+        for (InvalidReason reason : InvalidReason.values()) {
+            deadLetters.put(reason, Counter.builder(DLQ_EVENTS)
+                    .description("Records written to the dead-letter topic, by reason")
+                    .tag("reason", reason.code())
+                    .register(registry));
+        }
+        for (EntityType entityType : EntityType.values()) {
+            Map<ThrottleReason, Counter> byReason = new EnumMap<>(ThrottleReason.class);
+            for (ThrottleReason reason : ThrottleReason.values()) {
+                byReason.put(reason, Counter.builder(THROTTLED_EVENTS)
+                        .description("Events written to the throttle topic, by entity type and reason")
+                        .tag("entity_type", entityType.code())
+                        .tag("reason", reason.code())
+                        .register(registry));
+            }
+            throttled.put(entityType, byReason);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void ingress(IngressOutcome outcome) {
+        ingress.get(outcome).increment();
+    }
+
+    public void deadLettered(InvalidReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    public void throttled(EntityType entityType, ThrottleReason reason) {
+        throttled.get(entityType).get(reason).increment();
+    }
+
+    public void action(EntityType entityType, Action action, String reason) {
+        actions.computeIfAbsent("a|" + entityType + "|" + action + "|" + reason, k -> Counter.builder(THROTTLE_ACTIONS)
+                .description("Safeguard actions (pause, resume) by entity type, action and reason")
+                .tag("entity_type", entityType.code())
+                .tag("action", action.label())
+                .tag("reason", reason)
+                .register(registry)).increment();
+    }
+}

@@ -1,0 +1,72 @@
+package org.eventscheduler.topology.source;
+
+import java.util.Arrays;
+
+/**
+ * Event counts in the last {@code n} buckets of record time, as a ring: the newest bucket seen is the
+ * head; buckets older than {@code head - n + 1} have left the window. Advancing the head zeroes the
+ * buckets it passes over. One instance per source, stored in the source's state-store value, so a rate
+ * costs one read and one write per event instead of a range scan.
+ */
+final class SlidingCount {
+    private long headBucket;
+    private final int[] counts;
+
+    SlidingCount(long headBucket, int[] counts) {
+        this.headBucket = headBucket;
+        this.counts = counts;
+    }
+
+    static SlidingCount empty(long headBucket, int buckets) {
+        return new SlidingCount(headBucket, new int[buckets]);
+    }
+
+    long headBucket() {
+        return headBucket;
+    }
+
+    int buckets() {
+        return counts.length;
+    }
+
+    int countIn(int slot) {
+        return counts[slot];
+    }
+
+    /** Moves the window forward so that {@code bucket} is its newest bucket; never moves it back. */
+    void advanceTo(long bucket) {
+        if (bucket <= headBucket) {
+            return;
+        }
+        long gap = bucket - headBucket;
+        if (gap >= counts.length) {
+            Arrays.fill(counts, 0);
+        } else {
+            for (long b = headBucket + 1; b <= bucket; b++) {
+                counts[slot(b)] = 0;
+            }
+        }
+        headBucket = bucket;
+    }
+
+    /** Counts one event in {@code bucket}; an event older than the window is not counted. */
+    void add(long bucket) {
+        advanceTo(bucket);
+        if (bucket > headBucket - counts.length && counts[slot(bucket)] < Integer.MAX_VALUE) {
+            counts[slot(bucket)]++;
+        }
+    }
+
+    /** Events in the window. */
+    long total() {
+        long total = 0;
+        for (int count : counts) {
+            total += count;
+        }
+        return total;
+    }
+
+    private int slot(long bucket) {
+        return (int) Math.floorMod(bucket, (long) counts.length);
+    }
+}

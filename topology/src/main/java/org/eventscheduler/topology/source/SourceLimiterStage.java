@@ -1,0 +1,35 @@
+package org.eventscheduler.topology.source;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.Stores;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.event.IngressEvent;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+
+/** The source limiter's part of the topology: its state stores and its processor. */
+public final class SourceLimiterStage {
+    /** The stores the source limiter is connected to. */
+    public static final String[] STORES = {StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES};
+
+    private SourceLimiterStage() {
+    }
+
+    /** Adds the limiter's stores, persistent and changelogged, so state survives restarts and rebalances. */
+    public static void addStores(StreamsBuilder builder, SourceLimiting settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.SOURCE_STATES),
+                        Serdes.String(), new SourceStateSerde(settings.window().buckets()))
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),
+                        Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
+    }
+
+    public static ProcessorSupplier<byte[], IngressEvent, String, SourceDecision> processor(
+            SourceLimiting settings, SchedulerMetrics metrics) {
+        return () -> new SourceLimiter(settings, metrics);
+    }
+}

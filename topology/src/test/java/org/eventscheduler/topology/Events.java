@@ -1,0 +1,25 @@
+package org.eventscheduler.topology;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds CloudEvents as upstream producers would write them, for tests. */
+public final class Events {
+    private Events() {
+    }
+
+    /** A structured-mode CloudEvent (JSON) with the given id and source. */
+    public static byte[] structured(String id, String source) {
+        return structured(id, source, "com.example.order.created");
+    }
+
+    public static byte[] structured(String id, String source, String type) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"type\":\"" + type
+                + "\",\"time\":\"2026-11-28T10:00:00Z\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"orderId\":\"" + id + "\",\"amount\":42.5,\"tags\":[\"a\",\"b\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,249 @@
+package org.eventscheduler.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.eventscheduler.topology.TopologyFixture.T0;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseReason;
+import org.eventscheduler.topology.pause.PauseRecord;
+import org.eventscheduler.topology.pause.PauseState;
+import org.eventscheduler.topology.source.LimitAction;
+import org.eventscheduler.topology.source.RateLimit;
+import org.eventscheduler.topology.source.SourceLimitOverride;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SourceLimiterTopologyTest {
+    private TopologyFixture fixture = TopologyFixture.withDefaults();
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    private static String header(TestRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldPauseSourceWhenStormReachesTwiceItsLimit() {
+        // 1,000 events per second against a limit of 1,000 per 10 s: 10x the limit.
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).hasSize(1);
+        PauseRecord pause = changes.getFirst();
+        assertThat(pause.key()).isEqualTo("source:storm");
+        assertThat(pause.entityType()).isEqualTo(EntityType.SOURCE);
+        assertThat(pause.state()).isEqualTo(PauseState.PAUSED);
+        assertThat(pause.reason()).isEqualTo(PauseReason.RATE_LIMIT_EXCEEDED);
+        assertThat(pause.shadow()).isFalse();
+        assertThat(pause.observedRate()).isEqualTo(2000);
+        assertThat(pause.limit()).isEqualTo(1000);
+        assertThat(pause.window()).isEqualTo(Duration.ofSeconds(10));
+        // the 2,000th event (index 1999, at 1,999 ms) trips the pause
+        assertThat(pause.correlationId()).isEqualTo("storm-0-1999");
+        assertThat(pause.pausedAt()).contains(T0.plusMillis(1999));
+        assertThat(pause.resumeAt()).contains(T0.plusMillis(1999).plusSeconds(60));
+        assertThat(pause.pauseCount()).isEqualTo(1);
+        assertThat(pause.instance()).isEqualTo("test-instance");
+
+        assertThat(fixture.accepted.readRecordsToList()).hasSize(1000);
+        List<TestRecord<String, byte[]>> held = fixture.throttled.readRecordsToList();
+        assertThat(held).hasSize(2000);
+        assertThat(held.subList(0, 999)).allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("rate-limited"));
+        assertThat(held.subList(999, 2000)).allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("source-paused"));
+    }
+
+    @Test
+    void shouldPauseSourceThatStaysOverItsLimitForConsecutiveBuckets() {
+        // 150 events per second: over 1,000 per 10 s from 6.67 s on, in buckets 6, 7 and 8; never twice the limit.
+        fixture.sendSpread("steady-over", 1500, Duration.ZERO, Duration.ofSeconds(10));
+
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().pausedAt()).contains(T0.plusSeconds(8));
+        assertThat(changes.getFirst().correlationId()).isEqualTo("steady-over-0-1200");
+        assertThat(changes.getFirst().observedRate()).isEqualTo(1201);
+    }
+
+    @Test
+    void shouldNeverPauseSourceAtNinetyPercentOfItsLimit() {
+        for (int window = 0; window < 12; window++) {
+            fixture.sendSpread("calm", 900, Duration.ofSeconds(10L * window), Duration.ofSeconds(10));
+        }
+        assertThat(fixture.pauseChanges()).isEmpty();
+        assertThat(fixture.throttled.isEmpty()).isTrue();
+        assertThat(fixture.accepted.readRecordsToList()).hasSize(12 * 900);
+    }
+
+    @Test
+    void shouldNeitherThrottleNorPauseSourceExactlyAtItsLimit() {
+        for (int window = 0; window < 12; window++) {
+            fixture.sendSpread("at-limit", 1000, Duration.ofSeconds(10L * window), Duration.ofSeconds(10));
+        }
+        assertThat(fixture.pauseChanges()).isEmpty();
+        assertThat(fixture.throttled.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNotFlapWhileSourceStaysJustOverItsLimit() {
+        // 110% of the limit for five minutes: one pause, no resume while the rate stays above the resume threshold
+        for (int window = 0; window < 30; window++) {
+            fixture.sendSpread("hovering", 1100, Duration.ofSeconds(10L * window), Duration.ofSeconds(10));
+        }
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).extracting(PauseRecord::state).containsExactly(PauseState.PAUSED);
+
+        // it stops; another source keeps stream time moving: it resumes once the window drains below 80%
+        for (int s = 300; s <= 310; s++) {
+            fixture.send("tick-" + s, "heartbeat", Duration.ofSeconds(s));
+        }
+        List<PauseRecord> after = fixture.pauseChanges();
+        assertThat(after).hasSize(1);
+        assertThat(after.getFirst().state()).isEqualTo(PauseState.ACTIVE);
+        assertThat(after.getFirst().observedRate()).isLessThanOrEqualTo(800);
+        // at 302 s the window holds buckets 293..302: seven of 110 events = 770 <= 800
+        assertThat(after.getFirst().observedRate()).isEqualTo(770);
+        assertThat(after.getFirst().resumedAt()).contains(T0.plusSeconds(302));
+    }
+
+    @Test
+    void shouldResumeAfterCooldownWhenSourceGoesQuiet() {
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+        PauseRecord pause = fixture.pauseChanges().getFirst();
+
+        for (int s = 4; s <= 70; s++) {
+            fixture.send("tick-" + s, "heartbeat", Duration.ofSeconds(s));
+        }
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).hasSize(1);
+        PauseRecord resume = changes.getFirst();
+        assertThat(resume.key()).isEqualTo("source:storm");
+        assertThat(resume.state()).isEqualTo(PauseState.ACTIVE);
+        assertThat(resume.reason()).isEqualTo(PauseReason.COOLDOWN_ELAPSED);
+        assertThat(resume.resumedBy()).contains("scheduler");
+        // the first punctuation at or after resume-at (61.999 s) is the heartbeat at 62 s
+        assertThat(resume.resumedAt()).contains(T0.plusSeconds(62));
+        assertThat(resume.pausedAt()).isEqualTo(pause.pausedAt());
+        assertThat(resume.correlationId()).isEqualTo(pause.correlationId());
+    }
+
+    @Test
+    void shouldHoldEventsUntilCooldownThenAdmitAgain() {
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+        fixture.pauseChanges();
+        fixture.accepted.readRecordsToList();
+        fixture.throttled.readRecordsToList();
+
+        fixture.send("late-1", "storm", Duration.ofSeconds(30));
+        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
+                .containsExactly("source-paused");
+
+        fixture.send("late-2", "storm", Duration.ofSeconds(62));
+        assertThat(fixture.pauseChanges()).extracting(PauseRecord::state).containsExactly(PauseState.ACTIVE);
+        assertThat(fixture.accepted.readRecordsToList()).extracting(TestRecord::key).containsExactly("storm");
+    }
+
+    @Test
+    void shouldGrowCooldownOnRepeatedPausesUpToTheCap() {
+        long start = 0;
+        List<Long> cooldowns = new java.util.ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            fixture.sendSpread("repeat", 2000, Duration.ofMillis(start), Duration.ofSeconds(1));
+            PauseRecord pause = fixture.pauseChanges().getFirst();
+            long resumeAt = pause.resumeAt().orElseThrow().toEpochMilli() - T0.toEpochMilli();
+            cooldowns.add(resumeAt - (pause.pausedAt().orElseThrow().toEpochMilli() - T0.toEpochMilli()));
+            // quiet until after resume-at, then resume on the next event
+            start = resumeAt + 20_000;
+            fixture.send("probe-" + round, "repeat", Duration.ofMillis(start));
+            assertThat(fixture.pauseChanges()).extracting(PauseRecord::state).containsExactly(PauseState.ACTIVE);
+            start += 1;
+        }
+        assertThat(cooldowns).containsExactly(60_000L, 120_000L, 240_000L, 480_000L, 900_000L, 900_000L);
+    }
+
+    @Test
+    void shouldThrottleWithoutPausingWhenActionIsThrottle() {
+        fixture.close();
+        fixture = new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE),
+                List.of(new SourceLimitOverride(Optional.of("batch-importer"), Optional.empty(), 100, LimitAction.THROTTLE)));
+        fixture.sendSpread("batch-importer", 3000, Duration.ZERO, Duration.ofSeconds(3));
+
+        assertThat(fixture.pauseChanges()).isEmpty();
+        assertThat(fixture.accepted.readRecordsToList()).hasSize(100);
+        assertThat(fixture.throttled.readRecordsToList()).hasSize(2900)
+                .allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("rate-limited"));
+        assertThat(fixture.counter(SchedulerMetrics.INGRESS_EVENTS, "outcome", "throttled")).isEqualTo(2900);
+    }
+
+    @Test
+    void shouldRecordShadowPauseWithoutDivertingAnything() {
+        fixture.close();
+        fixture = new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE),
+                List.of(new SourceLimitOverride(Optional.empty(), Optional.of("canary/"), 100, LimitAction.SHADOW)));
+        fixture.sendSpread("canary/orders", 300, Duration.ZERO, Duration.ofSeconds(1));
+        for (int s = 2; s <= 70; s++) {
+            fixture.send("tick-" + s, "heartbeat", Duration.ofSeconds(s));
+        }
+
+        assertThat(fixture.throttled.isEmpty()).isTrue();
+        assertThat(fixture.accepted.readRecordsToList()).hasSize(300 + 69);
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).extracting(PauseRecord::state).containsExactly(PauseState.PAUSED, PauseState.ACTIVE);
+        assertThat(changes).allSatisfy(change -> {
+            assertThat(change.shadow()).isTrue();
+            assertThat(change.key()).isEqualTo("source:canary/orders");
+        });
+        assertThat(changes.getFirst().observedRate()).isEqualTo(200);
+        assertThat(fixture.counter(SchedulerMetrics.THROTTLE_ACTIONS, "action", "shadow_pause")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountEventsOfOneSourceTogetherWhateverTheirKey() {
+        // half the events keyed by source, half by order id: the repartition puts them in one count
+        for (int i = 0; i < 2400; i++) {
+            byte[] key = Events.utf8(i % 2 == 0 ? "mixed" : "order-" + i);
+            fixture.sendRaw(key, Events.structured("m-" + i, "mixed"), new RecordHeaders(), Duration.ofMillis(i));
+        }
+        assertThat(fixture.accepted.readRecordsToList()).hasSize(1000).allSatisfy(r -> assertThat(r.key()).isEqualTo("mixed"));
+        assertThat(fixture.pauseChanges()).hasSize(1);
+        assertThat(fixture.throttled.readRecordsToList()).hasSize(1400);
+    }
+
+    @Test
+    void shouldForwardOriginalValueAndHeadersWithCorrelationId() {
+        var headers = new RecordHeaders();
+        headers.add("traceparent", Events.utf8("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        headers.add(SchedulerHeaders.CORRELATION_ID, Events.utf8("corr-42"));
+        byte[] value = Events.structured("e-1", "orders");
+        fixture.sendRaw(Events.utf8("orders"), value, headers, Duration.ZERO);
+
+        TestRecord<String, byte[]> accepted = fixture.accepted.readRecord();
+        assertThat(accepted.value()).isEqualTo(value);
+        assertThat(accepted.key()).isEqualTo("orders");
+        assertThat(header(accepted, "traceparent")).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(header(accepted, SchedulerHeaders.CORRELATION_ID)).isEqualTo("corr-42");
+        assertThat(header(accepted, SchedulerHeaders.SOURCE)).isEqualTo("orders");
+        assertThat(accepted.timestamp()).isEqualTo(T0.toEpochMilli());
+    }
+
+    @Test
+    void shouldCountEveryDecision() {
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+        assertThat(fixture.counter(SchedulerMetrics.INGRESS_EVENTS, "outcome", "accepted")).isEqualTo(1000);
+        assertThat(fixture.counter(SchedulerMetrics.INGRESS_EVENTS, "outcome", "throttled")).isEqualTo(999);
+        assertThat(fixture.counter(SchedulerMetrics.INGRESS_EVENTS, "outcome", "paused_source")).isEqualTo(1001);
+        assertThat(fixture.counter(SchedulerMetrics.THROTTLED_EVENTS, "entity_type", "source", "reason", "source-paused")).isEqualTo(1001);
+        assertThat(fixture.counter(SchedulerMetrics.THROTTLE_ACTIONS, "entity_type", "source", "action", "pause",
+                "reason", "rate-limit-exceeded")).isEqualTo(1);
+    }
+}
