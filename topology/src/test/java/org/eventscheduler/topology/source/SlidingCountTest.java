@@ -1,0 +1,68 @@
+package org.eventscheduler.topology.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SlidingCountTest {
+    @Test
+    void shouldCountEventsInTheLastBuckets() {
+        SlidingCount count = SlidingCount.empty(100, 10);
+        for (long bucket = 100; bucket < 110; bucket++) {
+            count.add(bucket);
+            count.add(bucket);
+        }
+        assertThat(count.total()).isEqualTo(20);
+        count.add(110);
+        assertThat(count.total()).as("bucket 100 left the window").isEqualTo(19);
+    }
+
+    @Test
+    void shouldForgetEverythingAfterAGapOfAWholeWindow() {
+        SlidingCount count = SlidingCount.empty(0, 10);
+        count.add(0);
+        count.add(5);
+        count.advanceTo(15);
+        assertThat(count.total()).isZero();
+        assertThat(count.headBucket()).isEqualTo(15);
+    }
+
+    @Test
+    void shouldCountLateEventsInsideTheWindowButNotOlderOnes() {
+        SlidingCount count = SlidingCount.empty(50, 10);
+        count.add(48);
+        assertThat(count.total()).as("before the head, inside the window").isEqualTo(1);
+        count.add(60);
+        count.add(51);
+        count.add(50);
+        assertThat(count.total()).as("bucket 51 is the oldest in the window 51..60").isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeverMoveTheHeadBack() {
+        SlidingCount count = SlidingCount.empty(20, 5);
+        count.advanceTo(10);
+        assertThat(count.headBucket()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldSurviveTheStoreSerde() {
+        SourceState state = new SourceState(SlidingCount.empty(7, 10));
+        state.window.add(7);
+        state.window.add(9);
+        state.status = SourceState.Status.PAUSED;
+        state.pauseCount = 3;
+        state.resumeAt = 12345;
+        state.trippedBy = "corr-1";
+        SourceStateSerde serde = new SourceStateSerde(10);
+        SourceState read = serde.read(SourceStateSerde.write(state));
+        assertThat(read.window.total()).isEqualTo(2);
+        assertThat(read.window.headBucket()).isEqualTo(9);
+        assertThat(read.status).isEqualTo(SourceState.Status.PAUSED);
+        assertThat(read.pauseCount).isEqualTo(3);
+        assertThat(read.resumeAt).isEqualTo(12345);
+        assertThat(read.trippedBy).isEqualTo("corr-1");
+        assertThat(new SourceStateSerde(20).read(SourceStateSerde.write(state)).window.total())
+                .as("a window reconfigured to other buckets starts empty").isZero();
+    }
+}
