@@ -45,7 +45,12 @@ public final class SchedulerTopology {
     public static Topology build(TopologyConfig config, SchedulerMetrics metrics) {
         Topics topics = config.topics();
         Serde<IngressEvent> eventSerde = new IngressEventSerde(config.maxEventBytes());
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(
+                new StreamsConfig(Map.of(
+                        StreamsConfig.APPLICATION_ID_CONFIG, "event-scheduler",
+                        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "build-time-only:9092",
+                        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
+                        StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true))));
         SourceLimiterStage.addStores(builder, config.sourceLimiting());
 
         KStream<byte[], IngressEvent> ingress = builder.stream(topics.ingress(),

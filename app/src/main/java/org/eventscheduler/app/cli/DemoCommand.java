@@ -1,0 +1,114 @@
+package org.eventscheduler.app.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eventscheduler.app.config.DemoSettings;
+import org.eventscheduler.app.config.KafkaSettings;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.demo.DemoMonitor;
+import org.eventscheduler.app.demo.DemoTraffic;
+import org.eventscheduler.app.embedded.Directories;
+import org.eventscheduler.app.embedded.EmbeddedDatabase;
+import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.eventscheduler.topology.Topics;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./scheduler demo}: a real single-node Kafka broker and PostgreSQL in this process, the
+ * scheduler with the shipped defaults, and demo traffic, until Ctrl-C.
+ */
+@Command(name = "demo", description = "Start an embedded Kafka broker and PostgreSQL, the scheduler and demo traffic.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--broker-port", paramLabel = "PORT",
+            description = "Port of the embedded Kafka broker (default: demo.broker-port, 9092).")
+    Integer brokerPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SchedulerConfig loaded = config.load();
+        PrintStream out = System.out;
+        Path home = tempDirectory();
+        try (Resources resources = new Resources().closeOnShutdown()) {
+            resources.add(() -> Directories.deleteRecursively(home));
+            int port = brokerPort != null ? brokerPort : loaded.demo().brokerPort();
+            EmbeddedKafkaBroker broker = resources.add(EmbeddedKafkaBroker.start(home.resolve("kafka"), port, false));
+            EmbeddedDatabase database = resources.add(EmbeddedDatabase.start(home.resolve("postgres")));
+            SchedulerConfig demo = loaded.withKafka(new KafkaSettings(broker.bootstrapServers(),
+                    loaded.kafka().applicationId(), loaded.kafka().processingGuarantee(), home.resolve("state"),
+                    loaded.kafka().numStreamThreads(), loaded.kafka().closeTimeout(),
+                    loaded.kafka().clientProperties()));
+
+            SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry());
+            SchedulerRunner runner = resources.add(new SchedulerRunner(demo, metrics));
+            runner.start(false);
+            if (!runner.awaitRunning(Duration.ofSeconds(60))) {
+                out.println("scheduler: Kafka Streams did not reach RUNNING within 60 s (state " + runner.state() + ")");
+                return 1;
+            }
+            DemoTraffic traffic = resources.add(new DemoTraffic(broker.bootstrapServers(), demo.topics().ingress()));
+            traffic.start(demo.demo());
+            resources.add(new DemoMonitor(broker.bootstrapServers(), demo.topics().paused(), metrics, out)).start();
+            printGuide(out, broker, database, demo);
+            KafkaStreams.State end = runner.awaitTermination();
+            return end == KafkaStreams.State.ERROR ? 1 : 0;
+        }
+    }
+
+    private static void printGuide(PrintStream out, EmbeddedKafkaBroker broker, EmbeddedDatabase database,
+                                   SchedulerConfig config) {
+        Topics topics = config.topics();
+        DemoSettings demo = config.demo();
+        var limit = config.sourceLimits().defaultLimit();
+        out.printf("""
+
+                Event Scheduler demo is running.
+                  Kafka broker (KRaft, in this process): %s
+                  PostgreSQL (embedded):                 %s
+                  Topics: %s -> %s | %s | %s, pauses in %s
+                  Traffic: %d well-behaved sources at %d events/s each; %s storms at %d events/s
+                           (%d s on, %d s off) against the default limit of %,d events per %s (action %s);
+                           one malformed event every %d ms.
+                What to look at:
+                  - every 5 s below: events accepted, throttled, held for a paused source, dead-lettered,
+                    and which sources are paused;
+                  - %s is PAUSED a few seconds into each storm and RESUMED once its cooldown has passed
+                    (60 s, growing on repeated pauses) and its rate is back under 80%% of the limit;
+                  - the records themselves, from another terminal:
+                      ./scheduler tail %s --bootstrap-servers %s
+                      ./scheduler tail %s --bootstrap-servers %s
+                Ctrl-C stops everything.
+
+                """,
+                broker.bootstrapServers(), database.jdbcUrl(),
+                topics.ingress(), topics.accepted(), topics.throttled(), topics.dlq(), topics.paused(),
+                demo.calmSources(), demo.calmEventsPerSecond(), DemoTraffic.STORM_SOURCE, demo.stormEventsPerSecond(),
+                30, 90, limit.maxEvents(), config.rateWindow().size().toSeconds() + " s", limit.action().configName(),
+                demo.malformedEveryMillis(), DemoTraffic.STORM_SOURCE,
+                topics.paused(), broker.bootstrapServers(), topics.dlq(), broker.bootstrapServers());
+    }
+
+    /** {@code var/demo-<pid>} under the project (set by the launcher as {@code scheduler.home}), removed at exit. */
+    private static Path tempDirectory() {
+        Path base = Path.of(System.getProperty("scheduler.home", System.getProperty("java.io.tmpdir")), "var");
+        try {
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "demo-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a working directory for the demo under " + base, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.eventscheduler.app.cli;
+
+import java.io.PrintWriter;
+import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.app.kafka.TopicProvisioner;
+import org.eventscheduler.topology.config.InvalidConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code scheduler} command line. Errors a user can act on (bad configuration, a taken port, topics
+ * that cannot be created) end the process with one line and exit status 2; the stack trace is for
+ * unexpected failures only.
+ */
+@Command(name = "scheduler", mixinStandardHelpOptions = true, version = "event-scheduler 0.1.0",
+        description = "Admits events from Kafka and contains event storms, malformed events and misbehaving sources.",
+        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class})
+public final class SchedulerCommand implements Runnable {
+    /** Exit status of a run that failed with a user-facing error. */
+    public static final int USER_ERROR = 2;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "say which command to run: run, demo or tail");
+    }
+
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new SchedulerCommand());
+        commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
+            String message = userMessage(exception);
+            if (message == null) {
+                throw exception;
+            }
+            PrintWriter err = cl.getErr();
+            err.println("scheduler: " + message);
+            err.flush();
+            return USER_ERROR;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static String userMessage(Exception exception) {
+        if (exception instanceof InvalidConfigException invalid) {
+            return "configuration error: " + invalid.getMessage();
+        }
+        if (exception instanceof EmbeddedKafkaBroker.PortInUseException
+                || exception instanceof TopicProvisioner.TopicProvisioningException) {
+            return exception.getMessage();
+        }
+        return null;
+    }
+}

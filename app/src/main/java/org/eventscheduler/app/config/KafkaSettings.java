@@ -1,0 +1,38 @@
+package org.eventscheduler.app.config;
+
+import static org.eventscheduler.topology.config.InvalidConfigException.require;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the application connects to Kafka and runs Kafka Streams.
+ *
+ * @param bootstrapServers    the Kafka cluster
+ * @param applicationId       Kafka Streams {@code application.id}: the consumer group and internal topic prefix
+ * @param processingGuarantee exactly-once (default) or at-least-once
+ * @param stateDir            where RocksDB state stores live
+ * @param numStreamThreads    stream threads in this instance
+ * @param closeTimeout        how long a shutdown waits for Kafka Streams to close
+ * @param clientProperties    extra Kafka client properties (security, tuning), passed to Kafka Streams and the admin client
+ */
+public record KafkaSettings(String bootstrapServers, String applicationId, ProcessingGuarantee processingGuarantee,
+                            Path stateDir, int numStreamThreads, Duration closeTimeout,
+                            Map<String, String> clientProperties) {
+    public KafkaSettings {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", "is required");
+        require(applicationId != null && applicationId.matches("[a-zA-Z0-9._-]+"), "application-id",
+                "must be letters, digits, '.', '_' or '-', was " + applicationId);
+        require(processingGuarantee != null, "processing-guarantee", "is required");
+        require(stateDir != null, "state-dir", "is required");
+        require(numStreamThreads >= 1, "num-stream-threads", "must be at least 1, was " + numStreamThreads);
+        require(closeTimeout != null && !closeTimeout.isNegative(), "close-timeout", "must be a duration");
+        clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+    }
+
+    public KafkaSettings withBootstrapServers(String servers) {
+        return new KafkaSettings(servers, applicationId, processingGuarantee, stateDir, numStreamThreads,
+                closeTimeout, clientProperties);
+    }
+}

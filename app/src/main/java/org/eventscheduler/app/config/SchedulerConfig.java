@@ -1,0 +1,52 @@
+package org.eventscheduler.app.config;
+
+import static org.eventscheduler.topology.config.InvalidConfigException.require;
+
+import org.eventscheduler.topology.Topics;
+import org.eventscheduler.topology.TopologyConfig;
+import org.eventscheduler.topology.source.PausePolicy;
+import org.eventscheduler.topology.source.RateWindow;
+import org.eventscheduler.topology.source.SourceLimiting;
+import org.eventscheduler.topology.source.SourceLimits;
+
+/**
+ * The whole configuration, loaded once at start-up by {@link ConfigLoader} and valid by construction.
+ * Every key and its default is listed in {@code docs/configuration.md}.
+ */
+public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics topics,
+                              TopicProvisioning topicProvisioning, IngressSettings ingress, RateWindow rateWindow,
+                              SourceLimits sourceLimits, PausePolicy pausePolicy, DemoSettings demo) {
+    public SchedulerConfig {
+        require(instanceId != null && !instanceId.isBlank(), "instance-id", "is required");
+        require(kafka != null, "kafka", "is required");
+        require(topics != null, "topics", "is required");
+        require(topicProvisioning != null, "topic-provisioning", "is required");
+        require(ingress != null, "ingress", "is required");
+        require(rateWindow != null, "rate-window", "is required");
+        require(sourceLimits != null, "source-limits", "is required");
+        require(pausePolicy != null, "pause-policy", "is required");
+        require(demo != null, "demo", "is required");
+    }
+
+    /** What the topology is built from. */
+    public TopologyConfig topology() {
+        return new TopologyConfig(topics, ingress.maxEventBytes(),
+                new SourceLimiting(rateWindow, sourceLimits, pausePolicy, instanceId));
+    }
+
+    public SchedulerConfig withKafka(KafkaSettings newKafka) {
+        return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sourceLimits,
+                pausePolicy, demo);
+    }
+
+    /**
+     * The ingress settings.
+     *
+     * @param maxEventBytes larger values are dead-lettered with reason {@code oversize}
+     */
+    public record IngressSettings(int maxEventBytes) {
+        public IngressSettings {
+            require(maxEventBytes > 0, "max-event-bytes", "must be positive, was " + maxEventBytes);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.eventscheduler.app.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eventscheduler.app.config.TopicProvisioning;
+import org.eventscheduler.topology.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the application's topics exist before Kafka Streams starts: creates the missing ones with
+ * the configured partitions, replication and topic configs ({@code scheduler.paused} compacted), or
+ * stops start-up with a message saying which topics are missing and why they could not be created.
+ * Internal topics (repartition, changelogs) are Kafka Streams' own business.
+ */
+public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /** Creates what is missing; returns the names it created. */
+    public static List<String> ensureTopics(Admin admin, Topics topics, TopicProvisioning provisioning,
+                                            Duration timeout) {
+        Set<String> existing = await(admin.listTopics().names(), timeout, "list topics");
+        List<NewTopic> missing = new ArrayList<>();
+        for (Map.Entry<String, String> topic : topics.byKey().entrySet()) {
+            if (!existing.contains(topic.getValue())) {
+                missing.add(new NewTopic(topic.getValue(), provisioning.partitions(), provisioning.replicationFactor())
+                        .configs(provisioning.configsOf(topic.getKey())));
+            }
+        }
+        List<String> names = missing.stream().map(NewTopic::name).sorted().toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        if (!provisioning.createMissing()) {
+            throw new TopicProvisioningException("topics " + names
+                    + " do not exist and topic-provisioning.create-missing is false; create them or enable it");
+        }
+        try {
+            admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new TopicProvisioningException("cannot create topics " + names + ": " + e.getCause().getMessage());
+            }
+        } catch (TimeoutException e) {
+            throw new TopicProvisioningException("cannot create topics " + names + ": no answer from Kafka within "
+                    + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("interrupted while creating topics " + names);
+        }
+        LOG.info("created topics {} ({} partitions, replication factor {})", names, provisioning.partitions(),
+                provisioning.replicationFactor());
+        return names;
+    }
+
+    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TopicProvisioningException("cannot " + what + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new TopicProvisioningException("cannot " + what + ": no answer from Kafka within " + timeout
+                    + " (is kafka.bootstrap-servers right?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("interrupted while trying to " + what);
+        }
+    }
+
+    /** The topics cannot be made ready; the message says what and why. */
+    public static final class TopicProvisioningException extends IllegalStateException {
+        public TopicProvisioningException(String message) {
+            super(message);
+        }
+    }
+}

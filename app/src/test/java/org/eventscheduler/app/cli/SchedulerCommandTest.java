@@ -1,0 +1,66 @@
+package org.eventscheduler.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerCommandTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void captureErr() {
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreErr() {
+        System.setErr(originalErr);
+    }
+
+    private String errLines() {
+        return err.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void shouldStopWithOneLineOnABadConfiguration() throws IOException {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "pause-policy:\n  resume-below-ratio: 1.5\n");
+        int status = SchedulerCommand.execute("run", "--config", config.toString());
+        assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
+        assertThat(errLines()).isEqualTo(
+                "scheduler: configuration error: pause-policy.resume-below-ratio: must be in (0, 1], was 1.5");
+    }
+
+    @Test
+    void shouldStopWithOneLineWhenTheDemoBrokerPortIsTaken() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int status = SchedulerCommand.execute("demo", "--broker-port", String.valueOf(taken.getLocalPort()));
+            assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
+            assertThat(errLines()).isEqualTo("scheduler: port " + taken.getLocalPort()
+                    + " is already in use; stop what listens there or choose another port");
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownCommand() {
+        int status = SchedulerCommand.execute("launch");
+        assertThat(status).isEqualTo(2);
+        assertThat(errLines()).contains("Unmatched argument at index 0: 'launch'");
+    }
+}

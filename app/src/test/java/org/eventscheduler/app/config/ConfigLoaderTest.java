@@ -1,0 +1,147 @@
+package org.eventscheduler.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.eventscheduler.topology.config.InvalidConfigException;
+import org.eventscheduler.topology.source.LimitAction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        Path file = dir.resolve("scheduler.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String problemOf(Runnable load) {
+        try {
+            load.run();
+        } catch (InvalidConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected the configuration to be rejected");
+    }
+
+    @Test
+    void shouldLoadTheShippedDefaults() {
+        SchedulerConfig config = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.kafka().processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
+        assertThat(config.topics().ingress()).isEqualTo("events.ingress");
+        assertThat(config.topics().paused()).isEqualTo("scheduler.paused");
+        assertThat(config.sourceLimits().defaultLimit().maxEvents()).isEqualTo(1000);
+        assertThat(config.sourceLimits().defaultLimit().action()).isEqualTo(LimitAction.PAUSE);
+        assertThat(config.rateWindow().size()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.rateWindow().bucket()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.pausePolicy().cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.ingress().maxEventBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.topicProvisioning().configsOf("paused")).containsEntry("cleanup.policy", "compact");
+        assertThat(config.instanceId()).isNotBlank();
+    }
+
+    @Test
+    void shouldLayTheFileOverTheDefaultsKeyByKey() throws IOException {
+        Path file = file("""
+                kafka:
+                  bootstrap-servers: kafka-1:9092,kafka-2:9092
+                source-limits:
+                  overrides:
+                    - source: batch-importer
+                      max-events: 50
+                      action: throttle
+                    - source-prefix: "canary/"
+                      max-events: 10
+                      action: shadow
+                pause-policy:
+                  cooldown: PT2M
+                """);
+        SchedulerConfig config = ConfigLoader.load(Optional.of(file), Map.of());
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(config.kafka().applicationId()).as("kept from the defaults").isEqualTo("event-scheduler");
+        assertThat(config.sourceLimits().limitFor("batch-importer").maxEvents()).isEqualTo(50);
+        assertThat(config.sourceLimits().limitFor("canary/x").action()).isEqualTo(LimitAction.SHADOW);
+        assertThat(config.pausePolicy().cooldown()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.pausePolicy().maxCooldown()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void shouldApplyEnvironmentOverridesLast() throws IOException {
+        Path file = file("kafka:\n  bootstrap-servers: from-file:9092\n");
+        SchedulerConfig config = ConfigLoader.load(Optional.of(file), Map.of(
+                "SCHEDULER_KAFKA__BOOTSTRAP_SERVERS", "from-env:9092",
+                "SCHEDULER_SOURCE_LIMITS__DEFAULT__MAX_EVENTS", "250",
+                "SCHEDULER_KAFKA__PROCESSING_GUARANTEE", "at-least-once",
+                "UNRELATED", "ignored"));
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("from-env:9092");
+        assertThat(config.sourceLimits().defaultLimit().maxEvents()).isEqualTo(250);
+        assertThat(config.kafka().processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void shouldNameTheKeyOfAnInvalidValue() throws IOException {
+        Path file = file("source-limits:\n  default:\n    max-events: -5\n    action: pause\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(file), Map.of())))
+                .isEqualTo("source-limits.default.max-events: must be a positive number of events, was -5");
+    }
+
+    @Test
+    void shouldNameAnUnknownKey() throws IOException {
+        Path file = file("kafka:\n  bootstrap-server: typo:9092\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(file), Map.of())))
+                .startsWith("kafka.bootstrap-server: unknown key; known here: ")
+                .contains("bootstrap-servers");
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadDurationOrAction() throws IOException {
+        Path duration = file("rate-window:\n  size: ten seconds\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(duration), Map.of())))
+                .startsWith("rate-window.size: must be a duration such as");
+        Path action = file("source-limits:\n  overrides:\n    - source: a\n      max-events: 5\n      action: drop\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(action), Map.of())))
+                .isEqualTo("source-limits.overrides[0].action: must be one of throttle, pause, shadow, was drop");
+    }
+
+    @Test
+    void shouldRejectAWrongTypeAndAMissingFile() throws IOException {
+        Path wrongType = file("kafka:\n  num-stream-threads: many\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(wrongType), Map.of())))
+                .startsWith("kafka.num-stream-threads: ");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(dir.resolve("absent.yaml")), Map.of())))
+                .startsWith("--config: no such file: ");
+    }
+
+    @Test
+    void shouldRejectInvalidYaml() throws IOException {
+        Path broken = file("kafka: [unclosed\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(broken), Map.of())))
+                .contains("is not valid YAML");
+    }
+
+    @Test
+    void shouldReadShortAndIsoDurations() {
+        assertThat(ConfigLoader.DurationDeserializer.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ConfigLoader.DurationDeserializer.parse("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(ConfigLoader.DurationDeserializer.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(ConfigLoader.DurationDeserializer.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThat(ConfigLoader.DurationDeserializer.parse("1 minute")).isNull();
+    }
+
+    @Test
+    void shouldRejectTopicConfigsForUnknownTopicKeys() throws IOException {
+        Path file = file("topic-provisioning:\n  configs:\n    ingres:\n      retention.ms: \"1000\"\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(file), Map.of())))
+                .startsWith("topic-provisioning.configs.ingres: is not a topic key");
+    }
+}
