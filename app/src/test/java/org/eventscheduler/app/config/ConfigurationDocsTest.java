@@ -1,0 +1,55 @@
+package org.eventscheduler.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/configuration.md documents exactly the keys of the shipped defaults, with their default values. */
+class ConfigurationDocsTest {
+    /** Keys whose value is a free-form map: documented as a whole, not key by key. */
+    private static final Set<String> OPEN_MAPS = Set.of("kafka.client-properties", "topic-provisioning.configs");
+    private static final Pattern DOCUMENTED_KEY = Pattern.compile("^\\| `([a-z0-9.-]+)` \\|", Pattern.MULTILINE);
+
+    @Test
+    void shouldDocumentEveryKeyAndNoOther() throws IOException {
+        JsonNode defaults;
+        try (InputStream in = getClass().getResourceAsStream("/scheduler-defaults.yaml")) {
+            defaults = new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+        List<String> keys = new ArrayList<>();
+        collect("", defaults, keys);
+
+        String docs = Files.readString(Path.of("../docs/configuration.md"), StandardCharsets.UTF_8);
+        List<String> documented = new ArrayList<>();
+        Matcher matcher = DOCUMENTED_KEY.matcher(docs);
+        while (matcher.find()) {
+            documented.add(matcher.group(1));
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    private static void collect(String prefix, JsonNode node, List<String> keys) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            if (field.getValue().isObject() && !OPEN_MAPS.contains(key)) {
+                collect(key, field.getValue(), keys);
+            } else {
+                keys.add(key);
+            }
+        }
+    }
+}
