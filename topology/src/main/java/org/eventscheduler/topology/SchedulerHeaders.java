@@ -13,6 +13,12 @@ public final class SchedulerHeaders {
     public static final String REASON = "scheduler.reason";
     /** The event source, where it is known. */
     public static final String SOURCE = "scheduler.source";
+    /** The trigger a record is about, on workflow starts and held matches. */
+    public static final String TRIGGER = "scheduler.trigger";
+    /** Where the event that led to a record was read: {@code topic-partition@offset}. */
+    public static final String ORIGIN = "scheduler.origin";
+    /** Internal: what an internal-topic record is, where a topic carries more than one kind. */
+    public static final String KIND = "scheduler.kind";
 
     /** CloudEvents Kafka protocol binding, binary mode. */
     public static final String CE_PREFIX = "ce_";

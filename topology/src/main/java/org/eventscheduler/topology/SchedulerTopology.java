@@ -1,8 +1,10 @@
 package org.eventscheduler.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -12,29 +14,45 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.eventscheduler.topology.control.ControlCommand;
+import org.eventscheduler.topology.control.ControlCommandSerde;
 import org.eventscheduler.topology.dlq.DeadLetterDeserializationHandler;
 import org.eventscheduler.topology.dlq.DeadLetterProcessingHandler;
 import org.eventscheduler.topology.dlq.DeadLetters;
-import org.eventscheduler.topology.event.IngressEvent;
-import org.eventscheduler.topology.event.IngressEventSerde;
+import org.eventscheduler.topology.event.SourceControl;
+import org.eventscheduler.topology.event.SourceInput;
+import org.eventscheduler.topology.event.SourceInputSerde;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseRecordSerde;
 import org.eventscheduler.topology.source.SourceDecision;
 import org.eventscheduler.topology.source.SourceLimiterStage;
+import org.eventscheduler.topology.trigger.TriggerDecision;
+import org.eventscheduler.topology.trigger.TriggerInput;
+import org.eventscheduler.topology.trigger.TriggerJson;
+import org.eventscheduler.topology.trigger.TriggerRegistry;
+import org.eventscheduler.topology.trigger.TriggerStages;
+import org.eventscheduler.topology.trigger.WorkflowStart;
 
 /**
  * Builds the scheduler's Kafka Streams topology from configuration: a pure function, no I/O, nothing
  * started. {@code main} and the tests call the same {@link #build}.
  *
  * <pre>
- * events.ingress ──(CloudEvent deserializer; invalid → scheduler.dlq)──┬─ key == source ─────────────┐
- *                                                                     └─ other key → events-by-source ┤
- *                                                                        (repartition by source)      │
- *                       source-limiter [source-states, paused-sources] ◀──────────────────────────────┘
- *                          ├─ admitted  → events.accepted
- *                          ├─ held      → scheduler.throttled (reason header)
- *                          └─ pause/resume → scheduler.paused (compacted, key source:&lt;id&gt;)
+ * events.ingress ─(CloudEvent deserializer; unreadable → DLQ)─┬─ key == source ──────────────────────┐
+ *                                                              └─ other key ─┐                        │
+ * scheduler.control ── source commands ─────────────────────────────────────┴→ by-source (repartition)┤
+ *                                                                                                      ▼
+ *            source-limiter [source-states, paused-sources] ── admitted ─→ events.accepted
+ *              │ held → scheduler.throttled   pause/resume → scheduler.paused   invalid → DLQ     │
+ *              │                                                                                  ▼
+ *              │                                trigger-matcher (global trigger-definitions) ── matches ─┐
+ * workflow.start-results ── results ────────────────────────────────────────────────────────────────────┤
+ * scheduler.control ── trigger commands ────────────────────────────────────────────────────────────────┴→ by-trigger
+ *                                                                                                            ▼
+ *            trigger-stage [trigger-states, paused-triggers] ── starts → workflow.starts
+ *                 held → scheduler.throttled   pause/resume → scheduler.paused   failed evaluations → DLQ
  * </pre>
  */
 public final class SchedulerTopology {
@@ -44,7 +62,9 @@ public final class SchedulerTopology {
 
     public static Topology build(TopologyConfig config, SchedulerMetrics metrics) {
         Topics topics = config.topics();
-        Serde<IngressEvent> eventSerde = new IngressEventSerde(config.maxEventBytes());
+        Serde<SourceInput> sourceSerde = new SourceInputSerde(config.maxEventBytes());
+        Serde<TriggerInput> triggerSerde = TriggerStages.inputSerde();
+        TriggerRegistry registry = new TriggerRegistry(config.triggerDefaults());
         StreamsBuilder builder = new StreamsBuilder(new org.apache.kafka.streams.TopologyConfig(
                 new StreamsConfig(Map.of(
                         StreamsConfig.APPLICATION_ID_CONFIG, "event-scheduler",
@@ -52,41 +72,88 @@ public final class SchedulerTopology {
                         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                         StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true))));
         SourceLimiterStage.addStores(builder, config.sourceLimiting());
+        TriggerStages.addStores(builder, config.sourceLimiting());
+        TriggerStages.addDefinitions(builder, topics.triggers(), registry, metrics);
 
-        KStream<byte[], IngressEvent> ingress = builder.stream(topics.ingress(),
-                Consumed.with(Serdes.ByteArray(), eventSerde).withName("ingress-events"));
-        Map<String, KStream<byte[], IngressEvent>> routes = ingress
+        // operator commands, split by the kind of entity they are about
+        Map<String, KStream<String, ControlCommand>> commands = builder
+                .stream(topics.control(), Consumed.with(Serdes.String(), new ControlCommandSerde())
+                        .withName("control-commands"))
+                .split(Named.as("control-"))
+                .branch((key, command) -> command.entityType() == EntityType.SOURCE, Branched.as("sources"))
+                .defaultBranch(Branched.as("triggers"));
+        KStream<byte[], SourceInput> sourceCommands = commands.get("control-sources")
+                .map((key, command) -> KeyValue.pair(command.entityId().getBytes(StandardCharsets.UTF_8),
+                        (SourceInput) new SourceControl(command)), Named.as("source-command-by-source"));
+        KStream<String, TriggerInput> triggerCommands = commands.get("control-triggers")
+                .map((key, command) -> KeyValue.pair(command.entityId(),
+                        (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"));
+
+        // ingress: events keyed by their source go straight to the limiter, the rest through by-source
+        Map<String, KStream<byte[], SourceInput>> routes = builder
+                .stream(topics.ingress(), Consumed.with(Serdes.ByteArray(), sourceSerde).withName("ingress-events"))
                 .split(Named.as("ingress-"))
-                .branch((key, event) -> event.isKeyedBySource(key), Branched.as("keyed-by-source"))
+                .branch((key, input) -> input.isKeyedBySource(key), Branched.as("keyed-by-source"))
                 .defaultBranch(Branched.as("keyed-otherwise"));
-        KStream<byte[], IngressEvent> rekeyed = routes.get("ingress-keyed-otherwise")
-                .selectKey((key, event) -> event.sourceKey(), Named.as("key-by-source"))
-                .repartition(Repartitioned.<byte[], IngressEvent>as(StoreNames.EVENTS_BY_SOURCE)
+        KStream<byte[], SourceInput> bySource = routes.get("ingress-keyed-otherwise")
+                .processValues(Origins::stamp, Named.as("stamp-origin"))
+                .selectKey((key, input) -> input.sourceKey(), Named.as("key-by-source"))
+                .merge(sourceCommands, Named.as("with-source-commands"))
+                .repartition(Repartitioned.<byte[], SourceInput>as(StoreNames.BY_SOURCE)
                         .withKeySerde(Serdes.ByteArray())
-                        .withValueSerde(eventSerde));
-        KStream<String, SourceDecision> decisions = routes.get("ingress-keyed-by-source")
-                .merge(rekeyed, Named.as("events-by-source"))
+                        .withValueSerde(sourceSerde));
+        Map<String, KStream<String, SourceDecision>> sourceDecisions = routes.get("ingress-keyed-by-source")
+                .merge(bySource, Named.as("source-inputs"))
                 .process(SourceLimiterStage.processor(config.sourceLimiting(), metrics), Named.as("source-limiter"),
-                        SourceLimiterStage.STORES);
+                        SourceLimiterStage.STORES)
+                .split(Named.as("source-"))
+                .branch((source, decision) -> decision instanceof SourceDecision.Admitted, Branched.as("admitted"))
+                .branch((source, decision) -> decision instanceof SourceDecision.Held, Branched.as("held"))
+                .defaultBranch(Branched.as("pause-changes"));
 
-        decisions.split(Named.as("source-"))
-                .branch((source, decision) -> decision instanceof SourceDecision.Admitted,
-                        Branched.withConsumer(admitted -> admitted
-                                .mapValues(decision -> ((SourceDecision.Admitted) decision).event().value(),
-                                        Named.as("admitted-value"))
-                                .to(topics.accepted(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                                        .withName("accepted-sink")), "admitted"))
-                .branch((source, decision) -> decision instanceof SourceDecision.Held,
-                        Branched.withConsumer(held -> held
-                                .mapValues(decision -> ((SourceDecision.Held) decision).event().value(),
-                                        Named.as("held-value"))
-                                .to(topics.throttled(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                                        .withName("throttled-sink")), "held"))
-                .defaultBranch(Branched.withConsumer(changes -> changes
-                        .mapValues(decision -> ((SourceDecision.PauseChanged) decision).record(),
-                                Named.as("pause-change-value"))
-                        .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde())
-                                .withName("paused-sink")), "pause-changes"));
+        KStream<String, SourceDecision> admitted = sourceDecisions.get("source-admitted");
+        admitted.mapValues(decision -> ((SourceDecision.Admitted) decision).event().value(), Named.as("admitted-value"))
+                .to(topics.accepted(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("accepted-sink"));
+        sourceDecisions.get("source-held")
+                .mapValues(decision -> ((SourceDecision.Held) decision).event().value(), Named.as("held-value"))
+                .to(topics.throttled(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("throttled-sink"));
+        sourceDecisions.get("source-pause-changes")
+                .mapValues(decision -> ((SourceDecision.PauseChanged) decision).record(), Named.as("pause-change-value"))
+                .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde()).withName("paused-sink"));
+
+        // triggers: matches, start results and trigger commands, partitioned by trigger id
+        KStream<String, TriggerInput> matches = admitted.process(TriggerStages.matcher(registry, metrics),
+                Named.as("trigger-matcher"));
+        KStream<String, TriggerInput> results = builder
+                .stream(topics.startResults(), Consumed.with(Serdes.ByteArray(), TriggerStages.startResultSerde())
+                        .withName("start-results"))
+                .map((key, result) -> KeyValue.pair(result.triggerId(), (TriggerInput) result),
+                        Named.as("result-by-trigger"));
+        Map<String, KStream<String, TriggerDecision>> triggerDecisions = matches
+                .merge(results, Named.as("with-start-results"))
+                .merge(triggerCommands, Named.as("with-trigger-commands"))
+                .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(triggerSerde))
+                .process(TriggerStages.stage(config.sourceLimiting(), registry, metrics), Named.as("trigger-stage"),
+                        TriggerStages.STORES)
+                .split(Named.as("trigger-"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.Start, Branched.as("starts"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.Held, Branched.as("held"))
+                .defaultBranch(Branched.as("pause-changes"));
+        triggerDecisions.get("trigger-starts")
+                .mapValues(decision -> ((TriggerDecision.Start) decision).start(), Named.as("start-value"))
+                .to(topics.workflowStarts(), Produced.with(Serdes.String(), workflowStartSerde())
+                        .withName("workflow-starts-sink"));
+        triggerDecisions.get("trigger-held")
+                .mapValues(decision -> ((TriggerDecision.Held) decision).start(), Named.as("held-start-value"))
+                .to(topics.throttled(), Produced.with(Serdes.String(), workflowStartSerde())
+                        .withName("trigger-throttled-sink"));
+        triggerDecisions.get("trigger-pause-changes")
+                .mapValues(decision -> ((TriggerDecision.PauseChanged) decision).record(),
+                        Named.as("trigger-pause-change-value"))
+                .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde())
+                        .withName("trigger-paused-sink"));
         return builder.build();
     }
 
@@ -108,5 +175,10 @@ public final class SchedulerTopology {
     /** The serde of {@code scheduler.paused} values, for consumers of the changelog. */
     public static Serde<PauseRecord> pauseRecordSerde() {
         return new PauseRecordSerde();
+    }
+
+    /** The serde of {@code workflow.starts} values. */
+    public static Serde<WorkflowStart> workflowStartSerde() {
+        return Serdes.serdeFrom(TriggerJson.workflowStartSerializer(), TriggerJson.workflowStartDeserializer());
     }
 }

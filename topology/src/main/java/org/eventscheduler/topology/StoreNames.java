@@ -10,8 +10,19 @@ public final class StoreNames {
     public static final String SOURCE_STATES = "source-states";
     /** Sources that are paused (or shadow-paused), with their resume time: what the resume punctuator scans. */
     public static final String PAUSED_SOURCES = "paused-sources";
-    /** The repartition topic that routes events whose key is not their source to the source's partition. */
-    public static final String EVENTS_BY_SOURCE = "events-by-source";
+    /** Per trigger: its sliding-window counts, pause state and circuit breaker. */
+    public static final String TRIGGER_STATES = "trigger-states";
+    /** Triggers that are paused with a time to check (rate cooldown, operator until). */
+    public static final String PAUSED_TRIGGERS = "paused-triggers";
+    /** Global: the raw JSON definition of every trigger, keyed by trigger id. */
+    public static final String TRIGGER_DEFINITIONS = "trigger-definitions";
+    /**
+     * The repartition topic that routes events whose key is not their source, and operator commands for
+     * sources, to the source's partition.
+     */
+    public static final String BY_SOURCE = "by-source";
+    /** The repartition topic that routes matches, start results and trigger commands to the trigger's partition. */
+    public static final String BY_TRIGGER = "by-trigger";
 
     private StoreNames() {
     }

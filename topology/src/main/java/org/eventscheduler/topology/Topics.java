@@ -13,23 +13,34 @@ import java.util.Map;
  * @param accepted  the validated, admitted events
  * @param throttled events a safeguard held back, with their original value and headers and a reason header
  * @param dlq       records that failed validation or processing, with the reason and the original coordinates
- * @param paused    the compacted changelog of paused entities, key {@code source:<id>}
+ * @param paused    the compacted changelog of paused entities, key {@code source:<id>} or {@code trigger:<id>}
+ * @param triggers  the compacted trigger definitions, key = trigger id, a tombstone deletes
+ * @param control   operator commands (pause, resume), key = the entity's changelog key
+ * @param workflowStarts one record per (event, trigger) match that starts a workflow, key = trigger id
+ * @param startResults   the workflow engine's answers to starts, {@code {eventId, triggerId, status, error}}
  */
-public record Topics(String ingress, String accepted, String throttled, String dlq, String paused) {
+public record Topics(String ingress, String accepted, String throttled, String dlq, String paused, String triggers,
+                     String control, String workflowStarts, String startResults) {
     public Topics {
         requireName(ingress, "ingress");
         requireName(accepted, "accepted");
         requireName(throttled, "throttled");
         requireName(dlq, "dlq");
         requireName(paused, "paused");
-        require(List.of(ingress, accepted, throttled, dlq, paused).stream().distinct().count() == 5,
+        requireName(triggers, "triggers");
+        requireName(control, "control");
+        requireName(workflowStarts, "workflow-starts");
+        requireName(startResults, "start-results");
+        require(List.of(ingress, accepted, throttled, dlq, paused, triggers, control, workflowStarts, startResults)
+                        .stream().distinct().count() == 9,
                 "topics", "every topic needs its own name");
     }
 
     /** Topic names by their configuration key. */
     public Map<String, String> byKey() {
         return Map.of("ingress", ingress, "accepted", accepted, "throttled", throttled, "dlq", dlq,
-                "paused", paused);
+                "paused", paused, "triggers", triggers, "control", control, "workflow-starts", workflowStarts,
+                "start-results", startResults);
     }
 
     private static void requireName(String name, String key) {

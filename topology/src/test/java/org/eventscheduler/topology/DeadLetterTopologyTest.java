@@ -9,8 +9,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
-import org.eventscheduler.topology.source.LimitAction;
-import org.eventscheduler.topology.source.RateLimit;
+import org.eventscheduler.topology.guard.LimitAction;
+import org.eventscheduler.topology.guard.RateLimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +24,11 @@ class DeadLetterTopologyTest {
     }
 
     private TestRecord<byte[], byte[]> deadLetterOf(byte[] value, Headers headers) {
+        return deadLetterOf(value, headers, "key-1");
+    }
+
+    /** The DLQ record's key is the key Kafka Streams failed on: the original, or the source for a re-keyed event. */
+    private TestRecord<byte[], byte[]> deadLetterOf(byte[] value, Headers headers, String expectedKey) {
         fixture.sendRaw(Events.utf8("key-1"), value, headers, Duration.ZERO);
         assertThat(fixture.accepted.isEmpty()).isTrue();
         assertThat(fixture.throttled.isEmpty()).isTrue();
@@ -31,10 +36,12 @@ class DeadLetterTopologyTest {
         assertThat(dead).hasSize(1);
         TestRecord<byte[], byte[]> record = dead.getFirst();
         assertThat(record.value()).isEqualTo(value);
-        assertThat(record.key()).isEqualTo(Events.utf8("key-1"));
-        assertThat(header(record, "__streams.errors.topic")).isEqualTo("events.ingress");
-        assertThat(header(record, "__streams.errors.partition")).isEqualTo("0");
+        assertThat(record.key()).isEqualTo(Events.utf8(expectedKey));
+        // Kafka Streams' coordinates name the topic it failed on (ingress, or by-source for a re-keyed event);
+        // scheduler.origin always names the ingress record
+        assertThat(header(record, "__streams.errors.topic")).isNotEmpty();
         assertThat(header(record, "__streams.errors.offset")).isNotEmpty();
+        assertThat(header(record, SchedulerHeaders.ORIGIN)).startsWith("events.ingress-0@");
         assertThat(header(record, "__streams.errors.exception")).contains("InvalidEventException");
         return record;
     }
@@ -50,6 +57,7 @@ class DeadLetterTopologyTest {
         var record = deadLetterOf(garbage, new RecordHeaders());
         assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("undecodable");
         assertThat(header(record, SchedulerHeaders.CORRELATION_ID)).isEqualTo("events.ingress-0@0");
+        assertThat(header(record, SchedulerHeaders.ORIGIN)).isEqualTo("events.ingress-0@0");
     }
 
     @Test
@@ -67,7 +75,7 @@ class DeadLetterTopologyTest {
     @Test
     void shouldDeadLetterMissingAttributeWithSourceAndCorrelationId() {
         byte[] noType = Events.utf8("{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"billing\",\"correlationid\":\"corr-9\"}");
-        var record = deadLetterOf(noType, new RecordHeaders());
+        var record = deadLetterOf(noType, new RecordHeaders(), "billing");
         assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("missing-attribute");
         assertThat(header(record, SchedulerHeaders.CORRELATION_ID)).isEqualTo("corr-9");
         assertThat(header(record, SchedulerHeaders.SOURCE)).isEqualTo("billing");

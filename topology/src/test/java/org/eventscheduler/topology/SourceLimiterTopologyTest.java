@@ -10,13 +10,14 @@ import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.guard.PauseCause;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseState;
-import org.eventscheduler.topology.source.LimitAction;
-import org.eventscheduler.topology.source.RateLimit;
-import org.eventscheduler.topology.source.SourceLimitOverride;
+import org.eventscheduler.topology.guard.LimitAction;
+import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.source.SourceOverride;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +47,9 @@ class SourceLimiterTopologyTest {
         assertThat(pause.state()).isEqualTo(PauseState.PAUSED);
         assertThat(pause.reason()).isEqualTo(PauseReason.RATE_LIMIT_EXCEEDED);
         assertThat(pause.shadow()).isFalse();
-        assertThat(pause.observedRate()).isEqualTo(2000);
-        assertThat(pause.limit()).isEqualTo(1000);
-        assertThat(pause.window()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(pause.rate().orElseThrow().observed()).isEqualTo(2000);
+        assertThat(pause.rate().orElseThrow().limit()).isEqualTo(1000);
+        assertThat(pause.rate().orElseThrow().window()).isEqualTo(Duration.ofSeconds(10));
         // the 2,000th event (index 1999, at 1,999 ms) trips the pause
         assertThat(pause.correlationId()).isEqualTo("storm-0-1999");
         assertThat(pause.pausedAt()).contains(T0.plusMillis(1999));
@@ -72,7 +73,7 @@ class SourceLimiterTopologyTest {
         assertThat(changes).hasSize(1);
         assertThat(changes.getFirst().pausedAt()).contains(T0.plusSeconds(8));
         assertThat(changes.getFirst().correlationId()).isEqualTo("steady-over-0-1200");
-        assertThat(changes.getFirst().observedRate()).isEqualTo(1201);
+        assertThat(changes.getFirst().rate().orElseThrow().observed()).isEqualTo(1201);
     }
 
     @Test
@@ -110,9 +111,9 @@ class SourceLimiterTopologyTest {
         List<PauseRecord> after = fixture.pauseChanges();
         assertThat(after).hasSize(1);
         assertThat(after.getFirst().state()).isEqualTo(PauseState.ACTIVE);
-        assertThat(after.getFirst().observedRate()).isLessThanOrEqualTo(800);
+        assertThat(after.getFirst().rate().orElseThrow().observed()).isLessThanOrEqualTo(800);
         // at 302 s the window holds buckets 293..302: seven of 110 events = 770 <= 800
-        assertThat(after.getFirst().observedRate()).isEqualTo(770);
+        assertThat(after.getFirst().rate().orElseThrow().observed()).isEqualTo(770);
         assertThat(after.getFirst().resumedAt()).contains(T0.plusSeconds(302));
     }
 
@@ -175,7 +176,7 @@ class SourceLimiterTopologyTest {
     void shouldThrottleWithoutPausingWhenActionIsThrottle() {
         fixture.close();
         fixture = new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE),
-                List.of(new SourceLimitOverride(Optional.of("batch-importer"), Optional.empty(), 100, LimitAction.THROTTLE)));
+                List.of(new SourceOverride(Optional.of("batch-importer"), Optional.empty(), Optional.of(new RateLimit(100, LimitAction.THROTTLE)), Optional.empty())));
         fixture.sendSpread("batch-importer", 3000, Duration.ZERO, Duration.ofSeconds(3));
 
         assertThat(fixture.pauseChanges()).isEmpty();
@@ -189,7 +190,7 @@ class SourceLimiterTopologyTest {
     void shouldRecordShadowPauseWithoutDivertingAnything() {
         fixture.close();
         fixture = new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE),
-                List.of(new SourceLimitOverride(Optional.empty(), Optional.of("canary/"), 100, LimitAction.SHADOW)));
+                List.of(new SourceOverride(Optional.empty(), Optional.of("canary/"), Optional.of(new RateLimit(100, LimitAction.SHADOW)), Optional.empty())));
         fixture.sendSpread("canary/orders", 300, Duration.ZERO, Duration.ofSeconds(1));
         for (int s = 2; s <= 70; s++) {
             fixture.send("tick-" + s, "heartbeat", Duration.ofSeconds(s));
@@ -198,12 +199,18 @@ class SourceLimiterTopologyTest {
         assertThat(fixture.throttled.isEmpty()).isTrue();
         assertThat(fixture.accepted.readRecordsToList()).hasSize(300 + 69);
         List<PauseRecord> changes = fixture.pauseChanges();
-        assertThat(changes).extracting(PauseRecord::state).containsExactly(PauseState.PAUSED, PauseState.ACTIVE);
+        // shadow decisions are recorded beside the real state, which stays ACTIVE
+        assertThat(changes).extracting(PauseRecord::shadowCauses)
+                .containsExactly(List.of(PauseCause.RATE), List.of());
+        assertThat(changes).extracting(PauseRecord::reason)
+                .containsExactly(PauseReason.RATE_LIMIT_EXCEEDED, PauseReason.COOLDOWN_ELAPSED);
         assertThat(changes).allSatisfy(change -> {
             assertThat(change.shadow()).isTrue();
+            assertThat(change.state()).isEqualTo(PauseState.ACTIVE);
+            assertThat(change.causes()).isEmpty();
             assertThat(change.key()).isEqualTo("source:canary/orders");
         });
-        assertThat(changes.getFirst().observedRate()).isEqualTo(200);
+        assertThat(changes.getFirst().rate().orElseThrow().observed()).isEqualTo(200);
         assertThat(fixture.counter(SchedulerMetrics.THROTTLE_ACTIONS, "action", "shadow_pause")).isEqualTo(1);
     }
 

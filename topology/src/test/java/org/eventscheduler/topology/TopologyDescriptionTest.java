@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
-import org.eventscheduler.topology.source.LimitAction;
-import org.eventscheduler.topology.source.RateLimit;
+import org.eventscheduler.topology.guard.LimitAction;
+import org.eventscheduler.topology.guard.RateLimit;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,6 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -18,18 +19,26 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.PauseRecord;
-import org.eventscheduler.topology.source.LimitAction;
-import org.eventscheduler.topology.source.PausePolicy;
-import org.eventscheduler.topology.source.RateLimit;
-import org.eventscheduler.topology.source.RateWindow;
-import org.eventscheduler.topology.source.SourceLimitOverride;
+import org.eventscheduler.topology.guard.BreakerSettings;
+import org.eventscheduler.topology.guard.LimitAction;
+import org.eventscheduler.topology.guard.PausePolicy;
+import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.guard.RateWindow;
 import org.eventscheduler.topology.source.SourceLimiting;
-import org.eventscheduler.topology.source.SourceLimits;
+import org.eventscheduler.topology.source.SourceOverride;
+import org.eventscheduler.topology.source.SourcePolicies;
+import org.eventscheduler.topology.trigger.TriggerDefaults;
+import org.eventscheduler.topology.trigger.WorkflowStart;
 
 /** A TopologyTestDriver around {@link SchedulerTopology#build} with the shipped defaults, closed after each test. */
 public final class TopologyFixture implements AutoCloseable {
     public static final Topics TOPICS = new Topics("events.ingress", "events.accepted", "scheduler.throttled",
-            "scheduler.dlq", "scheduler.paused");
+            "scheduler.dlq", "scheduler.paused", "scheduler.triggers", "scheduler.control", "workflow.starts",
+            "workflow.start-results");
+    public static final BreakerSettings BREAKER = new BreakerSettings(true, false, 50, BreakerSettings.WindowType.COUNT_BASED,
+            20, 10, Duration.ofSeconds(30), 3);
+    public static final TriggerDefaults TRIGGER_DEFAULTS = new TriggerDefaults(new RateLimit(1000, LimitAction.PAUSE),
+            BREAKER);
     public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
     public static final RateWindow WINDOW = new RateWindow(Duration.ofSeconds(10), Duration.ofSeconds(1));
     public static final PausePolicy POLICY = new PausePolicy(3, 2.0, Duration.ofSeconds(60), 2.0,
@@ -42,8 +51,12 @@ public final class TopologyFixture implements AutoCloseable {
     public final TestOutputTopic<String, byte[]> throttled;
     public final TestOutputTopic<byte[], byte[]> dlq;
     public final TestOutputTopic<String, PauseRecord> paused;
+    public final TestInputTopic<String, byte[]> triggers;
+    public final TestInputTopic<String, byte[]> control;
+    public final TestInputTopic<byte[], byte[]> startResults;
+    public final TestOutputTopic<String, WorkflowStart> starts;
 
-    public TopologyFixture(RateLimit defaultLimit, List<SourceLimitOverride> overrides) {
+    public TopologyFixture(RateLimit defaultLimit, List<SourceOverride> overrides) {
         this(config(defaultLimit, overrides, 1024 * 1024));
     }
 
@@ -60,6 +73,12 @@ public final class TopologyFixture implements AutoCloseable {
         dlq = driver.createOutputTopic(config.topics().dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         paused = driver.createOutputTopic(config.topics().paused(), new StringDeserializer(),
                 SchedulerTopology.pauseRecordSerde().deserializer());
+        triggers = driver.createInputTopic(config.topics().triggers(), new StringSerializer(), new ByteArraySerializer());
+        control = driver.createInputTopic(config.topics().control(), new StringSerializer(), new ByteArraySerializer());
+        startResults = driver.createInputTopic(config.topics().startResults(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        starts = driver.createOutputTopic(config.topics().workflowStarts(), new StringDeserializer(),
+                SchedulerTopology.workflowStartSerde().deserializer());
     }
 
     /** The shipped defaults: 1,000 events per 10 s, action pause. */
@@ -67,9 +86,32 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE), List.of());
     }
 
-    public static TopologyConfig config(RateLimit defaultLimit, List<SourceLimitOverride> overrides, int maxEventBytes) {
-        return new TopologyConfig(TOPICS, maxEventBytes,
-                new SourceLimiting(WINDOW, new SourceLimits(defaultLimit, overrides), POLICY, "test-instance"));
+    public static TopologyConfig config(RateLimit defaultLimit, List<SourceOverride> overrides, int maxEventBytes) {
+        return config(new SourcePolicies(defaultLimit, BREAKER, overrides), TRIGGER_DEFAULTS, maxEventBytes);
+    }
+
+    public static TopologyConfig config(SourcePolicies sources, TriggerDefaults triggers, int maxEventBytes) {
+        return new TopologyConfig(TOPICS, maxEventBytes, new SourceLimiting(WINDOW, sources, POLICY, "test-instance"),
+                triggers);
+    }
+
+    /** Publishes a trigger definition (JSON) at {@code T0 + offset}. */
+    public void defineTrigger(String id, String json, Duration offset) {
+        triggers.pipeInput(id, Events.utf8(json), T0.plus(offset));
+    }
+
+    /** Sends an operator command at {@code T0 + offset}. */
+    public void command(String action, String entityType, String entityId, String until, Duration offset) {
+        String json = "{\"action\":\"" + action + "\",\"entityType\":\"" + entityType + "\",\"entityId\":\""
+                + entityId + "\",\"actor\":\"alice\",\"reason\":\"investigating\",\"requestedAt\":\""
+                + T0.plus(offset) + "\"" + (until == null ? "" : ",\"until\":\"" + until + "\"") + "}";
+        control.pipeInput(entityType + ":" + entityId, Events.utf8(json), T0.plus(offset));
+    }
+
+    /** Reports a start result at {@code T0 + offset}. */
+    public void result(String triggerId, String eventId, String status, Duration offset) {
+        startResults.pipeInput(Events.utf8(triggerId), Events.utf8("{\"eventId\":\"" + eventId + "\",\"triggerId\":\""
+                + triggerId + "\",\"status\":\"" + status + "\"}"), T0.plus(offset));
     }
 
     /** Pipes a structured event keyed by its source at {@code T0 + offset}. */

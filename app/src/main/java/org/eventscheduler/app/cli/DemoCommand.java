@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                                    SchedulerConfig config) {
         Topics topics = config.topics();
         DemoSettings demo = config.demo();
-        var limit = config.sourceLimits().defaultLimit();
+        var limit = config.sources().rateLimit();
         out.printf("""
 
                 Event Scheduler demo is running.

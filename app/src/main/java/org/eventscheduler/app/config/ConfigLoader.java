@@ -1,16 +1,11 @@
 package org.eventscheduler.app.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -21,16 +16,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import org.eventscheduler.topology.config.ConfigErrors;
+import org.eventscheduler.topology.config.Durations;
 import org.eventscheduler.topology.config.InvalidConfigException;
 
 /**
@@ -46,11 +38,10 @@ import org.eventscheduler.topology.config.InvalidConfigException;
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "SCHEDULER_";
     private static final String DEFAULTS = "/scheduler-defaults.yaml";
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .registerModule(new Jdk8Module())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
+            .registerModule(Durations.jacksonModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -155,73 +146,10 @@ public final class ConfigLoader {
     private static SchedulerConfig bind(JsonNode merged) {
         try {
             return YAML.treeToValue(merged, SchedulerConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-            throw new InvalidConfigException(path(e), "unknown key" + (known.isEmpty() ? "" : "; known here: " + known));
         } catch (JsonMappingException e) {
-            InvalidConfigException cause = invalidConfigCause(e);
-            if (cause != null) {
-                String path = path(e);
-                String key = path.isEmpty() ? cause.key()
-                        : path.endsWith(cause.key()) ? path : path + "." + cause.key();
-                throw new InvalidConfigException(key, cause.problem());
-            }
-            throw new InvalidConfigException(path(e), e.getOriginalMessage());
+            throw ConfigErrors.describe(e);
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException("configuration", e.getOriginalMessage());
-        }
-    }
-
-    private static InvalidConfigException invalidConfigCause(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof InvalidConfigException invalid) {
-                return invalid;
-            }
-        }
-        return null;
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
-    }
-
-    /** Durations as {@code 500ms}, {@code 10s}, {@code 15m}, {@code 1h}, {@code 7d}, or ISO-8601 ({@code PT10S}). */
-    static final class DurationDeserializer extends JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            String text = parser.getValueAsString();
-            Duration duration = parse(text);
-            if (duration == null) {
-                throw new InvalidConfigException(parser.currentName() == null ? "duration" : parser.currentName(),
-                        "must be a duration such as 500ms, 10s, 15m, 1h, 7d or PT10S, was " + text);
-            }
-            return duration;
-        }
-
-        static Duration parse(String text) {
-            if (text == null) {
-                return null;
-            }
-            Matcher matcher = SHORT_DURATION.matcher(text.trim());
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                return switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            }
-            try {
-                return Duration.parse(text.trim());
-            } catch (DateTimeParseException e) {
-                return null;
-            }
         }
     }
 }

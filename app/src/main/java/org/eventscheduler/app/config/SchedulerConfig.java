@@ -4,10 +4,10 @@ import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.TopologyConfig;
-import org.eventscheduler.topology.source.PausePolicy;
-import org.eventscheduler.topology.source.RateWindow;
+import org.eventscheduler.topology.guard.PausePolicy;
+import org.eventscheduler.topology.guard.RateWindow;
 import org.eventscheduler.topology.source.SourceLimiting;
-import org.eventscheduler.topology.source.SourceLimits;
+import org.eventscheduler.topology.source.SourcePolicies;
 
 /**
  * The whole configuration, loaded once at start-up by {@link ConfigLoader} and valid by construction.
@@ -15,7 +15,8 @@ import org.eventscheduler.topology.source.SourceLimits;
  */
 public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics topics,
                               TopicProvisioning topicProvisioning, IngressSettings ingress, RateWindow rateWindow,
-                              SourceLimits sourceLimits, PausePolicy pausePolicy, DemoSettings demo) {
+                              SourcePolicies sources, TriggerSettings triggers, PausePolicy pausePolicy,
+                              DemoSettings demo) {
     public SchedulerConfig {
         require(instanceId != null && !instanceId.isBlank(), "instance-id", "is required");
         require(kafka != null, "kafka", "is required");
@@ -23,7 +24,8 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
         require(topicProvisioning != null, "topic-provisioning", "is required");
         require(ingress != null, "ingress", "is required");
         require(rateWindow != null, "rate-window", "is required");
-        require(sourceLimits != null, "source-limits", "is required");
+        require(sources != null, "sources", "is required");
+        require(triggers != null, "triggers", "is required");
         require(pausePolicy != null, "pause-policy", "is required");
         require(demo != null, "demo", "is required");
     }
@@ -31,12 +33,12 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
     /** What the topology is built from. */
     public TopologyConfig topology() {
         return new TopologyConfig(topics, ingress.maxEventBytes(),
-                new SourceLimiting(rateWindow, sourceLimits, pausePolicy, instanceId));
+                new SourceLimiting(rateWindow, sources, pausePolicy, instanceId), triggers.defaults());
     }
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {
-        return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sourceLimits,
-                pausePolicy, demo);
+        return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sources,
+                triggers, pausePolicy, demo);
     }
 
     /**

@@ -71,10 +71,8 @@ public final class DemoMonitor implements AutoCloseable {
             for (ConsumerRecord<String, PauseRecord> record : consumer.poll(Duration.ofMillis(500))) {
                 PauseRecord change = record.value();
                 current.put(record.key(), change);
-                out.printf("[demo] %s %s %s%s (%s, %d events in the window, limit %d)%n", now(), change.key(),
-                        change.state() == PauseState.PAUSED ? "PAUSED" : "RESUMED",
-                        change.shadow() ? " (shadow)" : "", change.reason().code(), change.observedRate(),
-                        change.limit());
+                out.printf("[demo] %s %s %s%s (%s%s)%n", now(), change.key(), change.shadow() ? "shadow decision, still " : "",
+                        change.state(), change.reason().code(), figures(change));
             }
             if (System.currentTimeMillis() >= nextReport) {
                 report();
@@ -85,13 +83,22 @@ public final class DemoMonitor implements AutoCloseable {
 
     private void report() {
         List<String> paused = current.values().stream()
-                .filter(change -> change.state() == PauseState.PAUSED && !change.shadow())
-                .map(change -> change.entityId() + " until >= " + change.resumeAt()
-                        .map(at -> LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME)).orElse("?"))
+                .filter(change -> change.state() == PauseState.PAUSED)
+                .map(change -> change.key() + " " + change.causes() + change.resumeAt()
+                        .map(at -> " until >= " + LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME)).orElse(""))
                 .toList();
         out.printf("[demo] %s accepted %,d  throttled %,d  held (paused source) %,d  dead-lettered %,d  | paused: %s%n",
                 now(), count("accepted"), count("throttled"), count("paused_source"), count("invalid"),
                 paused.isEmpty() ? "none" : String.join(", ", paused));
+    }
+
+    private static String figures(PauseRecord change) {
+        return change.rate().map(rate -> ", " + rate.observed() + " events in " + rate.window().toSeconds()
+                        + " s, limit " + rate.limit())
+                .or(() -> change.breaker().map(breaker -> ", failure rate " + Math.round(breaker.failureRate())
+                        + "% of " + breaker.calls() + " calls, threshold " + Math.round(breaker.failureRateThreshold()) + "%"))
+                .or(() -> change.operator().map(operator -> ", by " + operator.actor() + ": " + operator.reason()))
+                .orElse("");
     }
 
     private long count(String outcome) {

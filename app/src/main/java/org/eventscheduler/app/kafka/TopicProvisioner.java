@@ -40,9 +40,15 @@ public final class TopicProvisioner {
             }
         }
         List<String> names = missing.stream().map(NewTopic::name).sorted().toList();
-        if (missing.isEmpty()) {
-            return List.of();
+        if (!missing.isEmpty()) {
+            create(admin, missing, names, provisioning, timeout);
         }
+        requireCopartitionedInputs(admin, topics, timeout);
+        return names;
+    }
+
+    private static void create(Admin admin, List<NewTopic> missing, List<String> names, TopicProvisioning provisioning,
+                               Duration timeout) {
         if (!provisioning.createMissing()) {
             throw new TopicProvisioningException("topics " + names
                     + " do not exist and topic-provisioning.create-missing is false; create them or enable it");
@@ -62,7 +68,26 @@ public final class TopicProvisioner {
         }
         LOG.info("created topics {} ({} partitions, replication factor {})", names, provisioning.partitions(),
                 provisioning.replicationFactor());
-        return names;
+    }
+
+    /**
+     * The control and start-results topics are read in the same sub-topology as the ingress topic, and
+     * Kafka Streams sizes the by-source repartition topic by the largest of them; with more partitions
+     * than ingress, events keyed by source would land in another task than their source's state.
+     */
+    static void requireCopartitionedInputs(Admin admin, Topics topics, Duration timeout) {
+        Map<String, Integer> partitions = new java.util.HashMap<>();
+        await(admin.describeTopics(List.of(topics.ingress(), topics.control(), topics.startResults())).allTopicNames(),
+                timeout, "describe topics").forEach((name, description) -> partitions.put(name, description.partitions().size()));
+        int ingress = partitions.get(topics.ingress());
+        List<String> larger = java.util.stream.Stream.of(topics.control(), topics.startResults())
+                .filter(topic -> partitions.get(topic) > ingress)
+                .map(topic -> topic + " (" + partitions.get(topic) + ")")
+                .toList();
+        if (!larger.isEmpty()) {
+            throw new TopicProvisioningException("topics " + larger + " have more partitions than " + topics.ingress()
+                    + " (" + ingress + "); give them at most as many, or add partitions to " + topics.ingress());
+        }
     }
 
     private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, Duration timeout, String what) {

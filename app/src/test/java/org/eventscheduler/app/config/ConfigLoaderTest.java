@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.eventscheduler.topology.config.InvalidConfigException;
-import org.eventscheduler.topology.source.LimitAction;
+import org.eventscheduler.topology.guard.LimitAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +40,12 @@ class ConfigLoaderTest {
         assertThat(config.kafka().processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
         assertThat(config.topics().ingress()).isEqualTo("events.ingress");
         assertThat(config.topics().paused()).isEqualTo("scheduler.paused");
-        assertThat(config.sourceLimits().defaultLimit().maxEvents()).isEqualTo(1000);
-        assertThat(config.sourceLimits().defaultLimit().action()).isEqualTo(LimitAction.PAUSE);
+        assertThat(config.sources().rateLimit().maxEvents()).isEqualTo(1000);
+        assertThat(config.sources().rateLimit().action()).isEqualTo(LimitAction.PAUSE);
+        assertThat(config.sources().breaker().failureRateThreshold()).isEqualTo(50f);
+        assertThat(config.triggers().breaker().waitInOpenState()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.triggers().applyOnStartFile()).isEmpty();
+        assertThat(config.topics().workflowStarts()).isEqualTo("workflow.starts");
         assertThat(config.rateWindow().size()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.rateWindow().bucket()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.pausePolicy().cooldown()).isEqualTo(Duration.ofSeconds(60));
@@ -55,22 +59,23 @@ class ConfigLoaderTest {
         Path file = file("""
                 kafka:
                   bootstrap-servers: kafka-1:9092,kafka-2:9092
-                source-limits:
+                sources:
                   overrides:
                     - source: batch-importer
-                      max-events: 50
-                      action: throttle
+                      rate-limit: {max-events: 50, action: throttle}
                     - source-prefix: "canary/"
-                      max-events: 10
-                      action: shadow
+                      rate-limit: {max-events: 10, action: shadow}
+                      breaker: {failure-rate-threshold: 90}
                 pause-policy:
                   cooldown: PT2M
                 """);
         SchedulerConfig config = ConfigLoader.load(Optional.of(file), Map.of());
         assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
         assertThat(config.kafka().applicationId()).as("kept from the defaults").isEqualTo("event-scheduler");
-        assertThat(config.sourceLimits().limitFor("batch-importer").maxEvents()).isEqualTo(50);
-        assertThat(config.sourceLimits().limitFor("canary/x").action()).isEqualTo(LimitAction.SHADOW);
+        assertThat(config.sources().policyFor("batch-importer").rateLimit().maxEvents()).isEqualTo(50);
+        assertThat(config.sources().policyFor("canary/x").rateLimit().action()).isEqualTo(LimitAction.SHADOW);
+        assertThat(config.sources().policyFor("canary/x").breaker().failureRateThreshold()).isEqualTo(90f);
+        assertThat(config.sources().policyFor("canary/x").breaker().slidingWindowSize()).isEqualTo(100);
         assertThat(config.pausePolicy().cooldown()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.pausePolicy().maxCooldown()).isEqualTo(Duration.ofMinutes(15));
     }
@@ -80,19 +85,22 @@ class ConfigLoaderTest {
         Path file = file("kafka:\n  bootstrap-servers: from-file:9092\n");
         SchedulerConfig config = ConfigLoader.load(Optional.of(file), Map.of(
                 "SCHEDULER_KAFKA__BOOTSTRAP_SERVERS", "from-env:9092",
-                "SCHEDULER_SOURCE_LIMITS__DEFAULT__MAX_EVENTS", "250",
+                "SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "250",
                 "SCHEDULER_KAFKA__PROCESSING_GUARANTEE", "at-least-once",
                 "UNRELATED", "ignored"));
         assertThat(config.kafka().bootstrapServers()).isEqualTo("from-env:9092");
-        assertThat(config.sourceLimits().defaultLimit().maxEvents()).isEqualTo(250);
+        assertThat(config.sources().rateLimit().maxEvents()).isEqualTo(250);
         assertThat(config.kafka().processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
     }
 
     @Test
     void shouldNameTheKeyOfAnInvalidValue() throws IOException {
-        Path file = file("source-limits:\n  default:\n    max-events: -5\n    action: pause\n");
+        Path file = file("sources:\n  rate-limit:\n    max-events: -5\n    action: pause\n");
         assertThat(problemOf(() -> ConfigLoader.load(Optional.of(file), Map.of())))
-                .isEqualTo("source-limits.default.max-events: must be a positive number of events, was -5");
+                .isEqualTo("sources.rate-limit.max-events: must be a positive number of events, was -5");
+        Path breaker = file("triggers:\n  breaker:\n    failure-rate-threshold: 150\n");
+        assertThat(problemOf(() -> ConfigLoader.load(Optional.of(breaker), Map.of())))
+                .isEqualTo("triggers.breaker.failure-rate-threshold: must be a percentage in (0, 100], was 150.0");
     }
 
     @Test
@@ -108,9 +116,9 @@ class ConfigLoaderTest {
         Path duration = file("rate-window:\n  size: ten seconds\n");
         assertThat(problemOf(() -> ConfigLoader.load(Optional.of(duration), Map.of())))
                 .startsWith("rate-window.size: must be a duration such as");
-        Path action = file("source-limits:\n  overrides:\n    - source: a\n      max-events: 5\n      action: drop\n");
+        Path action = file("sources:\n  overrides:\n    - source: a\n      rate-limit: {max-events: 5, action: drop}\n");
         assertThat(problemOf(() -> ConfigLoader.load(Optional.of(action), Map.of())))
-                .isEqualTo("source-limits.overrides[0].action: must be one of throttle, pause, shadow, was drop");
+                .isEqualTo("sources.overrides[0].rate-limit.action: must be one of throttle, pause, shadow, was drop");
     }
 
     @Test
@@ -127,15 +135,6 @@ class ConfigLoaderTest {
         Path broken = file("kafka: [unclosed\n");
         assertThat(problemOf(() -> ConfigLoader.load(Optional.of(broken), Map.of())))
                 .contains("is not valid YAML");
-    }
-
-    @Test
-    void shouldReadShortAndIsoDurations() {
-        assertThat(ConfigLoader.DurationDeserializer.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(ConfigLoader.DurationDeserializer.parse("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(ConfigLoader.DurationDeserializer.parse("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(ConfigLoader.DurationDeserializer.parse("PT1H")).isEqualTo(Duration.ofHours(1));
-        assertThat(ConfigLoader.DurationDeserializer.parse("1 minute")).isNull();
     }
 
     @Test

@@ -24,7 +24,9 @@ public final class DeadLetterDeserializationHandler extends LogAndContinueExcept
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                 Exception exception) {
         Response response = super.handleError(context, record, exception);
-        metrics.ingress(SchedulerMetrics.IngressOutcome.INVALID);
+        if (DeadLetters.isInvalidEvent(exception)) {
+            metrics.ingress(SchedulerMetrics.IngressOutcome.INVALID);
+        }
         metrics.deadLettered(DeadLetters.reasonOf(exception));
         return Response.resume(DeadLetters.annotate(response.deadLetterQueueRecords(), context, exception));
     }

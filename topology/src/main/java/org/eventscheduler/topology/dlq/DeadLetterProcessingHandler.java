@@ -23,6 +23,9 @@ public final class DeadLetterProcessingHandler extends LogAndContinueProcessingE
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         Response response = super.handleError(context, record, exception);
+        if (DeadLetters.isInvalidEvent(exception)) {
+            metrics.ingress(SchedulerMetrics.IngressOutcome.INVALID);
+        }
         metrics.deadLettered(DeadLetters.reasonOf(exception));
         return Response.resume(DeadLetters.annotate(response.deadLetterQueueRecords(), context, exception));
     }

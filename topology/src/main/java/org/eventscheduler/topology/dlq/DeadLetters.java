@@ -9,12 +9,14 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.event.InvalidEventException;
 import org.eventscheduler.topology.event.InvalidReason;
+import org.eventscheduler.topology.event.RejectedRecordException;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 
 /**
  * Adds this project's headers to the dead-letter records Kafka Streams builds (KIP-1034: raw key and
- * value, original headers, {@code __streams.errors.*}): the reason code, the correlation id, and the
- * source where it is known. Shared by the deserialization and processing exception handlers.
+ * value, original headers, {@code __streams.errors.*}): the reason code, the correlation id, the
+ * source where it is known, and {@code scheduler.origin}, the ingress coordinates of the record behind
+ * it (which differ from Kafka Streams' own when the failure happened after a repartition). Shared by the deserialization and processing exception handlers.
  */
 public final class DeadLetters {
     /** Streams configuration key under which the topology's {@link SchedulerMetrics} reach the handlers. */
@@ -32,7 +34,17 @@ public final class DeadLetters {
     }
 
     static InvalidReason reasonOf(Exception exception) {
-        return invalidEvent(exception).map(InvalidEventException::reason).orElse(InvalidReason.PROCESSING_ERROR);
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof RejectedRecordException rejected) {
+                return rejected.reason();
+            }
+        }
+        return InvalidReason.PROCESSING_ERROR;
+    }
+
+    /** Whether the exception is an invalid ingress event (counted as an ingress outcome). */
+    static boolean isInvalidEvent(Exception exception) {
+        return invalidEvent(exception).isPresent();
     }
 
     static List<ProducerRecord<byte[], byte[]>> annotate(List<ProducerRecord<byte[], byte[]>> records,
@@ -48,6 +60,10 @@ public final class DeadLetters {
             SchedulerHeaders.put(record.headers(), SchedulerHeaders.REASON, reason.code());
             SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
             source.ifPresent(s -> SchedulerHeaders.put(record.headers(), SchedulerHeaders.SOURCE, s));
+            if (record.headers().lastHeader(SchedulerHeaders.ORIGIN) == null) {
+                SchedulerHeaders.put(record.headers(), SchedulerHeaders.ORIGIN,
+                        context.topic() + "-" + context.partition() + "@" + context.offset());
+            }
         }
         return records;
     }

@@ -22,14 +22,15 @@ import org.eventscheduler.topology.SchedulerHeaders;
  *
  * <p>A record with a {@code ce_specversion} header is a binary-mode event (attributes in {@code ce_}
  * headers, data in the value); any other record is a structured-mode event (one JSON object). Invalid
- * input raises {@link InvalidEventException} with a reason code, which Kafka Streams routes to the
- * deserialization exception handler and from there to the dead-letter topic.
+ * input becomes an {@link InvalidEventException} with a reason code: thrown (and dead-lettered by the
+ * deserialization exception handler) when the source could not be read, else returned inside a
+ * {@link RejectedEvent} so that the source's breaker counts it before it is dead-lettered.
  *
  * <p>Structured events are read with Jackson's streaming parser: the attributes are captured and
  * {@code data} is skipped token by token, which still checks its syntax and encoding without building
  * a tree.
  */
-public final class CloudEventDeserializer implements Deserializer<IngressEvent> {
+public final class CloudEventDeserializer implements Deserializer<SourceInput> {
     /** Longest accepted {@code source}: it becomes a state-store key and a record key. */
     public static final int MAX_SOURCE_LENGTH = 512;
     static final String SPEC_VERSION = "1.0";
@@ -46,12 +47,27 @@ public final class CloudEventDeserializer implements Deserializer<IngressEvent> 
     }
 
     @Override
-    public IngressEvent deserialize(String topic, byte[] data) {
+    public SourceInput deserialize(String topic, byte[] data) {
         return deserialize(topic, new RecordHeaders(), data);
     }
 
+    /**
+     * The event, or, for an invalid event that names its source, a {@link RejectedEvent}; an invalid
+     * record without a readable source throws {@link InvalidEventException}.
+     */
     @Override
-    public IngressEvent deserialize(String topic, Headers headers, byte[] data) {
+    public SourceInput deserialize(String topic, Headers headers, byte[] data) {
+        try {
+            return read(headers, data);
+        } catch (InvalidEventException invalid) {
+            if (invalid.source().isPresent()) {
+                return new RejectedEvent(invalid.source().get(), invalid, data == null ? new byte[0] : data);
+            }
+            throw invalid;
+        }
+    }
+
+    private IngressEvent read(Headers headers, byte[] data) {
         String headerCorrelationId = headerText(headers, SchedulerHeaders.CORRELATION_ID);
         if (data != null && data.length > maxEventBytes) {
             throw new InvalidEventException(InvalidReason.OVERSIZE,
@@ -136,7 +152,7 @@ public final class CloudEventDeserializer implements Deserializer<IngressEvent> 
     }
 
     /** JSON per the CloudEvents JSON format: {@code application/json}, {@code text/json}, or any {@code +json} type. */
-    static boolean isJson(String contentType) {
+    public static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }

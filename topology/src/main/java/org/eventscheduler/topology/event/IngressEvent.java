@@ -1,8 +1,5 @@
 package org.eventscheduler.topology.event;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 /**
  * A validated CloudEvent as it arrived on the ingress topic: the attributes the scheduler decides on,
  * plus the original value bytes, which are forwarded unchanged (the original headers travel with the
@@ -15,7 +12,8 @@ import java.util.Arrays;
  * @param mode          how the event was encoded on the topic
  * @param value         the original record value; empty for a binary-mode event without data
  */
-public record IngressEvent(String id, String source, String type, String correlationId, Mode mode, byte[] value) {
+public record IngressEvent(String id, String source, String type, String correlationId, Mode mode, byte[] value)
+        implements SourceInput {
 
     /** CloudEvents Kafka protocol binding content modes. */
     public enum Mode {
@@ -33,19 +31,6 @@ public record IngressEvent(String id, String source, String type, String correla
         if (mode == null || value == null) {
             throw new IllegalArgumentException("mode and value are required");
         }
-    }
-
-    /** The source id encoded as a record key would be: UTF-8 bytes. */
-    public byte[] sourceKey() {
-        return source.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Whether a record key already routes this event to its source's partition: the producer used the
-     * source id as the key (and the default partitioner), so no repartition is needed.
-     */
-    public boolean isKeyedBySource(byte[] key) {
-        return key != null && Arrays.equals(key, sourceKey());
     }
 
     private static void requireText(String text, String name) {

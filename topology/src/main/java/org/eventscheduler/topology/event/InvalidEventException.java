@@ -3,31 +3,26 @@ package org.eventscheduler.topology.event;
 import java.util.Optional;
 
 /**
- * An ingress record that is not a valid CloudEvent. Thrown by {@link CloudEventDeserializer}; Kafka
- * Streams hands it to the deserialization exception handler, which dead-letters the record with the
- * reason code and whatever of the correlation id and source could be read before the failure.
+ * An ingress record that is not a valid CloudEvent. When its source could not be read it is thrown by
+ * {@link CloudEventDeserializer} and dead-lettered by the deserialization handler; when it could, it
+ * travels in a {@link RejectedEvent} to the source limiter (a failure for the source's breaker), which
+ * throws it to the processing handler. Either way the DLQ record carries the reason code and whatever
+ * of the correlation id and source could be read.
  */
-public final class InvalidEventException extends RuntimeException {
-    private final InvalidReason reason;
+public final class InvalidEventException extends RejectedRecordException {
     private final String correlationId;
     private final String source;
 
     InvalidEventException(InvalidReason reason, String detail, String correlationId, String source) {
-        super(reason.code() + ": " + detail);
-        this.reason = reason;
+        super(reason, detail);
         this.correlationId = correlationId;
         this.source = source;
     }
 
     InvalidEventException(InvalidReason reason, String detail, Throwable cause) {
-        super(reason.code() + ": " + detail, cause);
-        this.reason = reason;
+        super(reason, detail, cause);
         this.correlationId = null;
         this.source = null;
-    }
-
-    public InvalidReason reason() {
-        return reason;
     }
 
     /** The correlation id, when the record carried one that could be read. */

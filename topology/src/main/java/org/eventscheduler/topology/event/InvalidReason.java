@@ -1,7 +1,7 @@
 package org.eventscheduler.topology.event;
 
 /**
- * Why an ingress record was dead-lettered. The {@link #code()} is a stable contract: it is written
+ * Why a record was dead-lettered. The {@link #code()} is a stable contract: it is written
  * to the {@code scheduler.reason} header of every DLQ record and used as a metric label.
  */
 public enum InvalidReason {
@@ -15,7 +15,13 @@ public enum InvalidReason {
     MISSING_ATTRIBUTE("missing-attribute"),
     /** An attribute of the wrong type or format (e.g. specversion other than 1.0, time not RFC 3339). */
     INVALID_ATTRIBUTE("invalid-attribute"),
-    /** An unexpected failure while processing an otherwise valid event. */
+    /** An operator command on the control topic that cannot be read or is incomplete. */
+    INVALID_CONTROL("invalid-control"),
+    /** A workflow start result that cannot be read, or has an unknown status. */
+    INVALID_START_RESULT("invalid-start-result"),
+    /** A trigger failed on an event: its filter could not be evaluated or its input could not be built. */
+    TRIGGER_EVALUATION_FAILED("trigger-evaluation-failed"),
+    /** An unexpected failure while processing an otherwise valid record. */
     PROCESSING_ERROR("processing-error");
 
     private final String code;

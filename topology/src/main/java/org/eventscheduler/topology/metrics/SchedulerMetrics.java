@@ -25,6 +25,18 @@ public final class SchedulerMetrics {
     /** {@code scheduler_throttle_actions_total{entity_type, action, reason}}: pauses and resumes. */
     public static final String THROTTLE_ACTIONS = "scheduler.throttle.actions";
 
+    /** {@code scheduler_trigger_matches_total}: (event, trigger) matches. */
+    public static final String TRIGGER_MATCHES = "scheduler.trigger.matches";
+    /** {@code scheduler_workflow_starts_total}: workflow starts written. */
+    public static final String WORKFLOW_STARTS = "scheduler.workflow.starts";
+    /** {@code scheduler_start_results_total{outcome}}: results reported by the workflow engine (success, failure, unknown). */
+    public static final String START_RESULTS = "scheduler.start.results";
+    /** {@code scheduler_trigger_definitions_rejected_total}: trigger definitions that could not be used. */
+    public static final String TRIGGER_DEFINITIONS_REJECTED = "scheduler.trigger.definitions.rejected";
+
+    /** {@code scheduler_breaker_transitions_total{entity_type, to_state}}: circuit breaker transitions. */
+    public static final String BREAKER_TRANSITIONS = "scheduler.breaker.transitions";
+
     /** What became of an ingress event. */
     public enum IngressOutcome {
         ACCEPTED, THROTTLED, PAUSED_SOURCE, INVALID;
@@ -74,6 +86,33 @@ public final class SchedulerMetrics {
             }
             throttled.put(entityType, byReason);
         }
+        triggerMatches = Counter.builder(TRIGGER_MATCHES).description("(event, trigger) matches").register(registry);
+        workflowStarts = Counter.builder(WORKFLOW_STARTS).description("Workflow starts written").register(registry);
+        rejectedDefinitions = Counter.builder(TRIGGER_DEFINITIONS_REJECTED)
+                .description("Trigger definitions that could not be used").register(registry);
+    }
+
+    private Counter triggerMatches;
+    private Counter workflowStarts;
+    private Counter rejectedDefinitions;
+
+    public void triggerMatch() {
+        triggerMatches.increment();
+    }
+
+    public void workflowStart() {
+        workflowStarts.increment();
+    }
+
+    public void triggerDefinitionRejected() {
+        rejectedDefinitions.increment();
+    }
+
+    public void startResult(String outcome) {
+        actions.computeIfAbsent("r|" + outcome, k -> Counter.builder(START_RESULTS)
+                .description("Start results reported by the workflow engine, by outcome")
+                .tag("outcome", outcome)
+                .register(registry)).increment();
     }
 
     public MeterRegistry registry() {
@@ -90,6 +129,15 @@ public final class SchedulerMetrics {
 
     public void throttled(EntityType entityType, ThrottleReason reason) {
         throttled.get(entityType).get(reason).increment();
+    }
+
+    /** {@code scheduler_breaker_transitions_total{entity_type, to_state}}. */
+    public void breakerTransition(EntityType entityType, String toState) {
+        actions.computeIfAbsent("b|" + entityType + "|" + toState, k -> Counter.builder(BREAKER_TRANSITIONS)
+                .description("Circuit breaker transitions by entity type and the state entered")
+                .tag("entity_type", entityType.code())
+                .tag("to_state", toState.toLowerCase(Locale.ROOT))
+                .register(registry)).increment();
     }
 
     public void action(EntityType entityType, Action action, String reason) {

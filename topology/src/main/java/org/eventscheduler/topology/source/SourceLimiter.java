@@ -1,10 +1,9 @@
 package org.eventscheduler.topology.source;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -14,37 +13,39 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.eventscheduler.topology.Origins;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
 import org.eventscheduler.topology.event.IngressEvent;
+import org.eventscheduler.topology.event.RejectedEvent;
+import org.eventscheduler.topology.event.SourceControl;
+import org.eventscheduler.topology.event.SourceInput;
+import org.eventscheduler.topology.guard.EntityGuard;
+import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
-import org.eventscheduler.topology.metrics.SchedulerMetrics.Action;
 import org.eventscheduler.topology.metrics.SchedulerMetrics.IngressOutcome;
 import org.eventscheduler.topology.pause.EntityType;
-import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
-import org.eventscheduler.topology.pause.PauseState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Applies each source's rate limit, pauses and resumes sources, and says where every event goes.
+ * Guards every source: applies its rate limit and circuit breaker and operator commands (through
+ * {@link EntityGuard}), and says where every event goes.
  *
  * <p>Runs after events are partitioned by source, so one task sees every event of a source and the
  * counts are exact. Every decision depends only on record timestamps and the order of records, never
  * on the wall clock: replaying the input replays the decisions. Resumes are also checked by a
  * stream-time punctuator, so a paused source that goes quiet still resumes.
  */
-final class SourceLimiter implements Processor<byte[], IngressEvent, String, SourceDecision> {
+final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision> {
     /** How often (in stream time) entries that no longer matter are removed from the store. */
     static final Duration IDLE_SCAN_INTERVAL = Duration.ofMinutes(5);
-    private static final Logger LOG = LoggerFactory.getLogger(SourceLimiter.class);
 
     private final SourceLimiting settings;
     private final SchedulerMetrics metrics;
+    private EntityGuard guard;
     private ProcessorContext<String, SourceDecision> context;
-    private KeyValueStore<String, SourceState> states;
+    private KeyValueStore<String, GuardState> states;
     private KeyValueStore<String, Long> pausedSources;
 
     SourceLimiter(SourceLimiting settings, SchedulerMetrics metrics) {
@@ -55,6 +56,8 @@ final class SourceLimiter implements Processor<byte[], IngressEvent, String, Sou
     @Override
     public void init(ProcessorContext<String, SourceDecision> context) {
         this.context = context;
+        this.guard = new EntityGuard(EntityType.SOURCE, settings.window(), settings.policy(), settings.instanceId(),
+                metrics);
         this.states = context.getStateStore(StoreNames.SOURCE_STATES);
         this.pausedSources = context.getStateStore(StoreNames.PAUSED_SOURCES);
         context.schedule(settings.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
@@ -62,99 +65,78 @@ final class SourceLimiter implements Processor<byte[], IngressEvent, String, Sou
     }
 
     @Override
-    public void process(Record<byte[], IngressEvent> record) {
-        IngressEvent event = record.value();
+    public void process(Record<byte[], SourceInput> record) {
+        switch (record.value()) {
+            case IngressEvent event -> onEvent(record, event);
+            case RejectedEvent rejected -> onRejected(record, rejected);
+            case SourceControl control -> onControl(record, control);
+        }
+    }
+
+    private void onEvent(Record<byte[], SourceInput> record, IngressEvent event) {
         String source = event.source();
         long timestamp = record.timestamp();
-        long bucket = settings.window().bucketOf(timestamp);
-        SourceState state = states.get(source);
-        if (state == null) {
-            state = new SourceState(SlidingCount.empty(bucket, settings.window().buckets()));
+        GuardState state = load(source, timestamp);
+        long nextCheck = guard.nextCheck(state);
+        SourcePolicy policy = settings.policies().policyFor(source);
+        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        EntityGuard.Verdict verdict = guard.arrive(source, state, timestamp, policy.rateLimit(), policy.breaker(),
+                event.correlationId(), changes);
+        if (verdict == EntityGuard.Verdict.ADMIT) {
+            guard.outcome(source, state, timestamp, policy.breaker(), false, event.correlationId(), changes);
         }
-        state.window.add(bucket);
-        long count = state.window.total();
-        RateLimit limit = settings.limits().limitFor(source);
+        save(source, state, nextCheck);
+        switch (verdict) {
+            case ADMIT -> admit(record, event);
+            case HOLD_OVER_LIMIT -> hold(record, event, ThrottleReason.RATE_LIMITED);
+            case HOLD_PAUSED -> hold(record, event, ThrottleReason.SOURCE_PAUSED);
+        }
+    }
 
-        if (state.isPaused() && mayResume(state, timestamp, count, limit)) {
-            resume(source, state, timestamp, count, limit);
+    /** An invalid event of a known source: a failure for the source's breaker, then the DLQ. */
+    private void onRejected(Record<byte[], SourceInput> record, RejectedEvent rejected) {
+        String source = rejected.source();
+        long timestamp = record.timestamp();
+        GuardState state = load(source, timestamp);
+        long nextCheck = guard.nextCheck(state);
+        SourcePolicy policy = settings.policies().policyFor(source);
+        String correlationId = rejected.error().correlationId().orElse(source);
+        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        if (guard.acquire(source, state, timestamp, policy.breaker(), correlationId, changes)) {
+            guard.outcome(source, state, timestamp, policy.breaker(), true, correlationId, changes);
         }
-        boolean overLimit = count > limit.maxEvents();
-        if (overLimit && state.status == SourceState.Status.ACTIVE) {
-            int streak = state.markOverLimit(bucket);
-            boolean trips = limit.action() != LimitAction.THROTTLE
-                    && (streak >= settings.policy().afterConsecutiveBuckets()
-                    || settings.policy().isStorm(count, limit));
-            if (trips) {
-                pause(source, state, timestamp, count, limit, event.correlationId(),
-                        limit.action() == LimitAction.SHADOW);
+        save(source, state, nextCheck);
+        throw rejected.error();
+    }
+
+    private void onControl(Record<byte[], SourceInput> record, SourceControl control) {
+        String source = control.source();
+        long timestamp = record.timestamp();
+        GuardState state = load(source, timestamp);
+        long nextCheck = guard.nextCheck(state);
+        String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
+                .orElse(control.command().key() + "@" + control.command().requestedAt());
+        guard.control(source, state, control.command(), timestamp, settings.policies().policyFor(source).breaker(),
+                correlationId, change -> forwardChange(change, timestamp));
+        save(source, state, nextCheck);
+    }
+
+    private GuardState load(String source, long timestamp) {
+        GuardState state = states.get(source);
+        return state == null ? guard.fresh(timestamp) : state;
+    }
+
+    /** Writes the state back, and keeps the paused-sources index in step when the next check moved. */
+    private void save(String source, GuardState state, long previousNextCheck) {
+        states.put(source, state);
+        long nextCheck = guard.nextCheck(state);
+        if (nextCheck != previousNextCheck) {
+            if (nextCheck == Long.MIN_VALUE) {
+                pausedSources.delete(source);
+            } else {
+                pausedSources.put(source, nextCheck);
             }
         }
-
-        if (state.status == SourceState.Status.PAUSED) {
-            hold(record, ThrottleReason.SOURCE_PAUSED);
-        } else if (overLimit && limit.action() != LimitAction.SHADOW) {
-            hold(record, ThrottleReason.RATE_LIMITED);
-        } else {
-            admit(record);
-        }
-        states.put(source, state);
-    }
-
-    private boolean mayResume(SourceState state, long now, long count, RateLimit limit) {
-        return now >= state.resumeAt && count <= settings.policy().resumeThreshold(limit);
-    }
-
-    private void pause(String source, SourceState state, long now, long count, RateLimit limit,
-                       String correlationId, boolean shadow) {
-        if (state.resumedAt != SourceState.NEVER
-                && now - state.resumedAt > settings.policy().pauseCountResetAfter().toMillis()) {
-            state.pauseCount = 0;
-        }
-        state.pauseCount++;
-        state.status = shadow ? SourceState.Status.SHADOW_PAUSED : SourceState.Status.PAUSED;
-        state.pausedAt = now;
-        state.resumeAt = now + settings.policy().cooldownFor(state.pauseCount).toMillis();
-        state.trippedBy = correlationId;
-        state.overLimitBucket = SourceState.NEVER;
-        state.overLimitStreak = 0;
-        pausedSources.put(source, state.resumeAt);
-
-        PauseRecord change = new PauseRecord(EntityType.SOURCE, source, PauseState.PAUSED, shadow,
-                PauseReason.RATE_LIMIT_EXCEEDED, count, limit.maxEvents(), settings.window().size(),
-                Optional.of(Instant.ofEpochMilli(now)), Optional.of(Instant.ofEpochMilli(state.resumeAt)),
-                Optional.empty(), Optional.empty(), state.pauseCount, correlationId, settings.instanceId());
-        forwardChange(change, now);
-        metrics.action(EntityType.SOURCE, shadow ? Action.SHADOW_PAUSE : Action.PAUSE, change.reason().code());
-        LOG.atInfo()
-                .addKeyValue("correlation_id", correlationId)
-                .addKeyValue("entity", change.key())
-                .addKeyValue("reason", change.reason().code())
-                .addKeyValue("shadow", shadow)
-                .log("{}paused source {}: {} events in {} over the limit of {}; resume not before {}",
-                        shadow ? "shadow-" : "", source, count, settings.window().size(), limit.maxEvents(),
-                        change.resumeAt().orElseThrow());
-    }
-
-    private void resume(String source, SourceState state, long now, long count, RateLimit limit) {
-        boolean shadow = state.status == SourceState.Status.SHADOW_PAUSED;
-        state.status = SourceState.Status.ACTIVE;
-        state.resumedAt = now;
-        pausedSources.delete(source);
-
-        PauseRecord change = new PauseRecord(EntityType.SOURCE, source, PauseState.ACTIVE, shadow,
-                PauseReason.COOLDOWN_ELAPSED, count, limit.maxEvents(), settings.window().size(),
-                Optional.of(Instant.ofEpochMilli(state.pausedAt)), Optional.empty(),
-                Optional.of(Instant.ofEpochMilli(now)), Optional.of(PauseRecord.SCHEDULER), state.pauseCount,
-                state.trippedBy, settings.instanceId());
-        forwardChange(change, now);
-        metrics.action(EntityType.SOURCE, shadow ? Action.SHADOW_RESUME : Action.RESUME, change.reason().code());
-        LOG.atInfo()
-                .addKeyValue("correlation_id", state.trippedBy)
-                .addKeyValue("entity", change.key())
-                .addKeyValue("reason", change.reason().code())
-                .addKeyValue("shadow", shadow)
-                .log("{}resumed source {}: {} events in the window, resume threshold {}",
-                        shadow ? "shadow-" : "", source, count, settings.policy().resumeThreshold(limit));
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -163,28 +145,30 @@ final class SourceLimiter implements Processor<byte[], IngressEvent, String, Sou
         context.forward(new Record<>(change.key(), new SourceDecision.PauseChanged(change), timestamp, headers));
     }
 
-    private void admit(Record<byte[], IngressEvent> record) {
+    private void admit(Record<byte[], SourceInput> record, IngressEvent event) {
         metrics.ingress(IngressOutcome.ACCEPTED);
-        IngressEvent event = record.value();
         context.forward(new Record<>(event.source(), new SourceDecision.Admitted(event), record.timestamp(),
-                outputHeaders(record)));
+                outputHeaders(record, event)));
     }
 
-    private void hold(Record<byte[], IngressEvent> record, ThrottleReason reason) {
+    private void hold(Record<byte[], SourceInput> record, IngressEvent event, ThrottleReason reason) {
         metrics.ingress(reason == ThrottleReason.SOURCE_PAUSED ? IngressOutcome.PAUSED_SOURCE : IngressOutcome.THROTTLED);
         metrics.throttled(EntityType.SOURCE, reason);
-        IngressEvent event = record.value();
-        Headers headers = outputHeaders(record);
+        Headers headers = outputHeaders(record, event);
         SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
         context.forward(new Record<>(event.source(), new SourceDecision.Held(event, reason), record.timestamp(),
                 headers));
     }
 
-    /** The original headers, plus the correlation id and source, on a copy: the input record is not changed. */
-    private static Headers outputHeaders(Record<byte[], IngressEvent> record) {
+    /**
+     * The original headers plus the correlation id, the source and where the event was read, on a copy:
+     * the input record is not changed.
+     */
+    private Headers outputHeaders(Record<byte[], SourceInput> record, IngressEvent event) {
         Headers headers = new RecordHeaders(record.headers().toArray());
-        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, record.value().correlationId());
-        SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, record.value().source());
+        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
+        SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, event.source());
+        Origins.stampIfAbsent(headers, context);
         return headers;
     }
 
@@ -199,18 +183,15 @@ final class SourceLimiter implements Processor<byte[], IngressEvent, String, Sou
             }
         }
         for (String source : due) {
-            SourceState state = states.get(source);
-            if (state == null || !state.isPaused()) {
+            GuardState state = states.get(source);
+            if (state == null) {
                 pausedSources.delete(source);
                 continue;
             }
-            state.window.advanceTo(settings.window().bucketOf(streamTime));
-            long count = state.window.total();
-            RateLimit limit = settings.limits().limitFor(source);
-            if (mayResume(state, streamTime, count, limit)) {
-                resume(source, state, streamTime, count, limit);
-                states.put(source, state);
-            }
+            long nextCheck = guard.nextCheck(state);
+            guard.tick(source, state, streamTime, settings.policies().policyFor(source).rateLimit(),
+                    change -> forwardChange(change, streamTime));
+            save(source, state, nextCheck);
         }
     }
 
@@ -218,9 +199,9 @@ final class SourceLimiter implements Processor<byte[], IngressEvent, String, Sou
         long windowStart = settings.window().bucketOf(streamTime) - settings.window().buckets() + 1;
         long resetMillis = settings.policy().pauseCountResetAfter().toMillis();
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, SourceState> all = states.all()) {
+        try (KeyValueIterator<String, GuardState> all = states.all()) {
             while (all.hasNext()) {
-                KeyValue<String, SourceState> entry = all.next();
+                KeyValue<String, GuardState> entry = all.next();
                 if (entry.value.isForgettable(streamTime, windowStart, resetMillis)) {
                     idle.add(entry.key);
                 }

@@ -5,7 +5,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.topology.StoreNames;
-import org.eventscheduler.topology.event.IngressEvent;
+import org.eventscheduler.topology.event.SourceInput;
+import org.eventscheduler.topology.guard.GuardStateSerde;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 
 /** The source limiter's part of the topology: its state stores and its processor. */
@@ -20,7 +21,7 @@ public final class SourceLimiterStage {
     public static void addStores(StreamsBuilder builder, SourceLimiting settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.SOURCE_STATES),
-                        Serdes.String(), new SourceStateSerde(settings.window().buckets()))
+                        Serdes.String(), new GuardStateSerde(settings.window().buckets()))
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),
@@ -28,7 +29,7 @@ public final class SourceLimiterStage {
                 .withCachingEnabled());
     }
 
-    public static ProcessorSupplier<byte[], IngressEvent, String, SourceDecision> processor(
+    public static ProcessorSupplier<byte[], SourceInput, String, SourceDecision> processor(
             SourceLimiting settings, SchedulerMetrics metrics) {
         return () -> new SourceLimiter(settings, metrics);
     }

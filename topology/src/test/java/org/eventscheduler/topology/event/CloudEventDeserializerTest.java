@@ -29,17 +29,24 @@ class CloudEventDeserializerTest {
 
     private InvalidReason reasonFor(Headers headers, byte[] value) {
         try {
-            deserializer.deserialize("events.ingress", headers, value);
+            SourceInput input = deserializer.deserialize("events.ingress", headers, value);
+            if (input instanceof RejectedEvent rejected) {
+                return rejected.error().reason();
+            }
         } catch (InvalidEventException e) {
             return e.reason();
         }
         throw new AssertionError("expected the event to be rejected");
     }
 
+    private IngressEvent read(Headers headers, byte[] value) {
+        return (IngressEvent) deserializer.deserialize("t", headers, value);
+    }
+
     @Test
     void shouldReadStructuredEvent() {
         byte[] value = Events.structured("e-1", "orders", "order.created");
-        IngressEvent event = deserializer.deserialize("t", new RecordHeaders(), value);
+        IngressEvent event = read(new RecordHeaders(), value);
         assertThat(event.id()).isEqualTo("e-1");
         assertThat(event.source()).isEqualTo("orders");
         assertThat(event.type()).isEqualTo("order.created");
@@ -52,7 +59,7 @@ class CloudEventDeserializerTest {
     void shouldReadBinaryEventWithDataInValue() {
         Headers headers = binaryHeaders("b-1", "payments", "payment.settled");
         headers.add("content-type", Events.utf8("application/json; charset=utf-8"));
-        IngressEvent event = deserializer.deserialize("t", headers, Events.utf8("{\"amount\":3}"));
+        IngressEvent event = read(headers, Events.utf8("{\"amount\":3}"));
         assertThat(event.mode()).isEqualTo(IngressEvent.Mode.BINARY);
         assertThat(event.source()).isEqualTo("payments");
         assertThat(event.type()).isEqualTo("payment.settled");
@@ -60,7 +67,7 @@ class CloudEventDeserializerTest {
 
     @Test
     void shouldReadBinaryEventWithoutData() {
-        IngressEvent event = deserializer.deserialize("t", binaryHeaders("b-2", "payments", "ping"), (byte[]) null);
+        IngressEvent event = read(binaryHeaders("b-2", "payments", "ping"), null);
         assertThat(event.value()).isEmpty();
     }
 
@@ -69,13 +76,13 @@ class CloudEventDeserializerTest {
         Headers withHeader = new RecordHeaders();
         withHeader.add("x-correlation-id", Events.utf8("from-header"));
         byte[] withExtension = Events.utf8("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"s\",\"type\":\"t\",\"correlationid\":\"from-extension\"}");
-        assertThat(deserializer.deserialize("t", withHeader, withExtension).correlationId()).isEqualTo("from-extension");
-        assertThat(deserializer.deserialize("t", withHeader, Events.structured("e", "s")).correlationId()).isEqualTo("from-header");
-        assertThat(deserializer.deserialize("t", new RecordHeaders(), Events.structured("e", "s")).correlationId()).isEqualTo("e");
+        assertThat(read(withHeader, withExtension).correlationId()).isEqualTo("from-extension");
+        assertThat(read(withHeader, Events.structured("e", "s")).correlationId()).isEqualTo("from-header");
+        assertThat(read(new RecordHeaders(), Events.structured("e", "s")).correlationId()).isEqualTo("e");
 
         Headers binary = binaryHeaders("b", "s", "t");
         binary.add("ce_correlationid", Events.utf8("binary-extension"));
-        assertThat(deserializer.deserialize("t", binary, (byte[]) null).correlationId()).isEqualTo("binary-extension");
+        assertThat(read(binary, null).correlationId()).isEqualTo("binary-extension");
     }
 
     @Test
@@ -95,9 +102,9 @@ class CloudEventDeserializerTest {
         CloudEventDeserializer large = new CloudEventDeserializer(1024 * 1024);
         String nested = "[".repeat(5000) + "]".repeat(5000);
         byte[] value = Events.utf8("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"s\",\"type\":\"t\",\"data\":" + nested + "}");
-        assertThatThrownBy(() -> large.deserialize("t", new RecordHeaders(), value))
-                .isInstanceOf(InvalidEventException.class)
-                .extracting(e -> ((InvalidEventException) e).reason()).isEqualTo(InvalidReason.INVALID_JSON);
+        assertThat(large.deserialize("t", new RecordHeaders(), value))
+                .isInstanceOfSatisfying(RejectedEvent.class, rejected ->
+                        assertThat(rejected.error().reason()).isEqualTo(InvalidReason.INVALID_JSON));
     }
 
     @Test
@@ -131,16 +138,20 @@ class CloudEventDeserializerTest {
         Headers headers = binaryHeaders("b", "s", "t");
         headers.add("content-type", Events.utf8("application/octet-stream"));
         byte[] bytes = {(byte) 0xFF, 0x00, 0x10};
-        assertThat(deserializer.deserialize("t", headers, bytes).value()).isEqualTo(bytes);
+        assertThat(read(headers, bytes).value()).isEqualTo(bytes);
     }
 
     @Test
     void shouldKnowSourceAndCorrelationOfInvalidEventWhereReadable() {
         byte[] noType = "{\"specversion\":\"1.0\",\"id\":\"e-7\",\"source\":\"crm\"}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> deserializer.deserialize("t", new RecordHeaders(), noType))
-                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
-                    assertThat(e.source()).contains("crm");
-                    assertThat(e.correlationId()).contains("e-7");
+        assertThat(deserializer.deserialize("t", new RecordHeaders(), noType))
+                .isInstanceOfSatisfying(RejectedEvent.class, rejected -> {
+                    assertThat(rejected.source()).isEqualTo("crm");
+                    assertThat(rejected.error().correlationId()).contains("e-7");
+                    assertThat(rejected.error().reason()).isEqualTo(InvalidReason.MISSING_ATTRIBUTE);
                 });
+        assertThatThrownBy(() -> deserializer.deserialize("t", new RecordHeaders(), Events.utf8("{\"id\":\"no-source\"}")))
+                .as("without a readable source there is no one to blame: thrown for the deserialization handler")
+                .isInstanceOf(InvalidEventException.class);
     }
 }

@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.source;
+package org.eventscheduler.topology.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,22 +47,28 @@ class SlidingCountTest {
 
     @Test
     void shouldSurviveTheStoreSerde() {
-        SourceState state = new SourceState(SlidingCount.empty(7, 10));
+        GuardState state = GuardState.fresh(7, 10);
         state.window.add(7);
         state.window.add(9);
-        state.status = SourceState.Status.PAUSED;
+        state.causes = PauseCause.RATE.bit() | PauseCause.OPERATOR.bit();
         state.pauseCount = 3;
-        state.resumeAt = 12345;
+        state.rateResumeAt = 12345;
         state.trippedBy = "corr-1";
-        SourceStateSerde serde = new SourceStateSerde(10);
-        SourceState read = serde.read(SourceStateSerde.write(state));
+        state.operatorActor = "alice";
+        state.operatorUntil = 999;
+        GuardStateSerde serde = new GuardStateSerde(10);
+        GuardState read = serde.read(GuardStateSerde.write(state));
         assertThat(read.window.total()).isEqualTo(2);
         assertThat(read.window.headBucket()).isEqualTo(9);
-        assertThat(read.status).isEqualTo(SourceState.Status.PAUSED);
+        assertThat(read.has(PauseCause.RATE)).isTrue();
+        assertThat(read.has(PauseCause.OPERATOR)).isTrue();
+        assertThat(read.has(PauseCause.BREAKER)).isFalse();
         assertThat(read.pauseCount).isEqualTo(3);
-        assertThat(read.resumeAt).isEqualTo(12345);
+        assertThat(read.rateResumeAt).isEqualTo(12345);
         assertThat(read.trippedBy).isEqualTo("corr-1");
-        assertThat(new SourceStateSerde(20).read(SourceStateSerde.write(state)).window.total())
+        assertThat(read.operatorActor).isEqualTo("alice");
+        assertThat(read.operatorUntil).isEqualTo(999);
+        assertThat(new GuardStateSerde(20).read(GuardStateSerde.write(state)).window.total())
                 .as("a window reconfigured to other buckets starts empty").isZero();
     }
 }

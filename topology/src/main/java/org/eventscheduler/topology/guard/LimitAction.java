@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.source;
+package org.eventscheduler.topology.guard;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.source;
+package org.eventscheduler.topology.guard;
 
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 

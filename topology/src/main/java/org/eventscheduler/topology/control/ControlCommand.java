@@ -1,0 +1,77 @@
+package org.eventscheduler.topology.control;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.eventscheduler.topology.pause.EntityType;
+
+/**
+ * An operator command on {@code scheduler.control}: pause or resume a source or trigger. Key: the
+ * entity's changelog key ({@code source:<id>}, {@code trigger:<id>}).
+ *
+ * @param action      pause or resume
+ * @param entityType  source or trigger
+ * @param entityId    the source id or trigger id
+ * @param actor       who asked (audited in the changelog record)
+ * @param reason      why, in their words
+ * @param until       for a pause: when it ends by itself; a pause without it lasts until an operator resume
+ * @param requestedAt when the command was issued
+ */
+public record ControlCommand(Action action, EntityType entityType, String entityId, String actor, String reason,
+                             Optional<Instant> until, Instant requestedAt) {
+
+    /** What an operator can do. */
+    public enum Action {
+        PAUSE, RESUME;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Action fromCode(String code) {
+            for (Action action : values()) {
+                if (action.code().equals(code)) {
+                    return action;
+                }
+            }
+            throw new IllegalArgumentException("action must be pause or resume, was " + code);
+        }
+    }
+
+    /** The longest actor, reason or entity id accepted. */
+    public static final int MAX_TEXT = 512;
+
+    public ControlCommand {
+        requireText(entityId, "entityId");
+        requireText(actor, "actor");
+        if (action == null || entityType == null || requestedAt == null) {
+            throw new IllegalArgumentException("action, entityType and requestedAt are required");
+        }
+        reason = reason == null ? "" : reason;
+        if (reason.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("reason is longer than " + MAX_TEXT + " characters");
+        }
+        until = until == null ? Optional.empty() : until;
+        if (action == Action.RESUME && until.isPresent()) {
+            throw new IllegalArgumentException("until applies to pause only");
+        }
+    }
+
+    /** The key of the command on the control topic. */
+    public String key() {
+        return entityType.changelogKey(entityId);
+    }
+
+    private static void requireText(String text, String name) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        if (text.length() > MAX_TEXT) {
+            throw new IllegalArgumentException(name + " is longer than " + MAX_TEXT + " characters");
+        }
+    }
+}

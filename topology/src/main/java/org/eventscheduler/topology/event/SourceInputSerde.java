@@ -1,0 +1,67 @@
+package org.eventscheduler.topology.event;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.control.ControlCommandSerde;
+
+/**
+ * Serde of {@link SourceInput} on the internal {@code by-source} repartition topic. Events (valid or
+ * not) are written exactly as they arrived (the original headers travel with the record) and read
+ * back through the same {@link CloudEventDeserializer}, so the topic holds a re-keyed copy of the
+ * input; operator commands are written as JSON and marked with the {@code scheduler.kind: control}
+ * header.
+ */
+public final class SourceInputSerde implements Serde<SourceInput> {
+    static final String CONTROL = "control";
+
+    private final CloudEventDeserializer events;
+    private final ControlCommandSerde controls = new ControlCommandSerde();
+
+    public SourceInputSerde(int maxEventBytes) {
+        this.events = new CloudEventDeserializer(maxEventBytes);
+    }
+
+    @Override
+    public Serializer<SourceInput> serializer() {
+        return new Serializer<>() {
+            @Override
+            public byte[] serialize(String topic, SourceInput input) {
+                throw new UnsupportedOperationException("the by-source topic needs the record headers");
+            }
+
+            @Override
+            public byte[] serialize(String topic, Headers headers, SourceInput input) {
+                headers.remove(SchedulerHeaders.KIND);
+                return switch (input) {
+                    case IngressEvent event -> event.value();
+                    case RejectedEvent rejected -> rejected.value();
+                    case SourceControl control -> {
+                        SchedulerHeaders.put(headers, SchedulerHeaders.KIND, CONTROL);
+                        yield controls.serializer().serialize(topic, control.command());
+                    }
+                };
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<SourceInput> deserializer() {
+        return new Deserializer<>() {
+            @Override
+            public SourceInput deserialize(String topic, byte[] data) {
+                return events.deserialize(topic, data);
+            }
+
+            @Override
+            public SourceInput deserialize(String topic, Headers headers, byte[] data) {
+                if (SchedulerHeaders.lastString(headers, SchedulerHeaders.KIND).filter(CONTROL::equals).isPresent()) {
+                    return new SourceControl(controls.deserializer().deserialize(topic, data));
+                }
+                return events.deserialize(topic, headers, data);
+            }
+        };
+    }
+}

@@ -1,0 +1,343 @@
+package org.eventscheduler.topology.guard;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eventscheduler.topology.control.ControlCommand;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseReason;
+import org.eventscheduler.topology.pause.PauseRecord;
+import org.eventscheduler.topology.pause.PauseState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The safeguards of one kind of entity (sources or triggers), applied to a {@link GuardState}: the
+ * rate limit over the sliding window, the pause and its cooldown, the circuit breaker, and operator
+ * pauses. It decides what happens to each record and reports every change of the pause state as a
+ * {@link PauseRecord}; the processor that uses it owns the stores and the outputs.
+ *
+ * <p>An entity is paused while at least one {@link PauseCause} holds; each clears on its own terms:
+ * a rate pause after its cooldown once the rate is back under the resume threshold, a breaker pause
+ * when resilience4j closes the breaker again, an operator pause at its {@code until} or on an operator
+ * resume (which clears every cause). Decisions read only record times.
+ *
+ * <p>Not thread-safe: one instance per processor (task and stream thread).
+ */
+public final class EntityGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(EntityGuard.class);
+
+    /** Where a record goes. */
+    public enum Verdict {
+        /** On to the entity's output. */
+        ADMIT,
+        /** Held: over the rate limit. */
+        HOLD_OVER_LIMIT,
+        /** Held: the entity is paused (or its breaker lets nothing through). */
+        HOLD_PAUSED
+    }
+
+    private final EntityType entityType;
+    private final RateWindow window;
+    private final PausePolicy policy;
+    private final String instanceId;
+    private final SchedulerMetrics metrics;
+    private final RecordClock clock = new RecordClock();
+    private final Map<BreakerSettings, CircuitBreakerConfig> breakerConfigs = new HashMap<>();
+
+    public EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
+                       SchedulerMetrics metrics) {
+        this.entityType = entityType;
+        this.window = window;
+        this.policy = policy;
+        this.instanceId = instanceId;
+        this.metrics = metrics;
+    }
+
+    public RateWindow window() {
+        return window;
+    }
+
+    /** The state of an entity seen for the first time at {@code timestamp}. */
+    public GuardState fresh(long timestamp) {
+        return GuardState.fresh(window.bucketOf(timestamp), window.buckets());
+    }
+
+    /**
+     * A record of the entity arrives (an event of a source, a match of a trigger): counts it, applies
+     * the rate limit, asks the breaker whether the call may go ahead, and says where it goes.
+     */
+    public Verdict arrive(String id, GuardState s, long timestamp, RateLimit limit, BreakerSettings breaker,
+                          String correlationId, Consumer<PauseRecord> changes) {
+        clock.set(timestamp);
+        expireOperatorPause(id, s, timestamp, changes);
+        long bucket = window.bucketOf(timestamp);
+        s.window.add(bucket);
+        long count = s.window.total();
+        maybeResumeRate(id, s, timestamp, count, limit, changes);
+
+        boolean overLimit = count > limit.maxEvents();
+        if (overLimit && !s.has(PauseCause.RATE) && !s.hasShadow(PauseCause.RATE)) {
+            int streak = s.markOverLimit(bucket);
+            boolean trips = limit.action() != LimitAction.THROTTLE
+                    && (streak >= policy.afterConsecutiveBuckets() || policy.isStorm(count, limit));
+            if (trips) {
+                pauseForRate(id, s, timestamp, count, limit, correlationId, limit.action() == LimitAction.SHADOW,
+                        changes);
+            }
+        }
+        if (s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE)) {
+            return Verdict.HOLD_PAUSED;
+        }
+        if (overLimit && limit.action() != LimitAction.SHADOW) {
+            return Verdict.HOLD_OVER_LIMIT;
+        }
+        boolean permitted = acquire(id, s, timestamp, breaker, correlationId, changes);
+        return permitted || breaker.shadow() ? Verdict.ADMIT : Verdict.HOLD_PAUSED;
+    }
+
+    /**
+     * Asks the breaker whether a call may go ahead (for records that are not counted against the rate,
+     * like invalid events). An open breaker whose wait has passed turns half-open and hands out probes.
+     */
+    public boolean acquire(String id, GuardState s, long timestamp, BreakerSettings breaker, String correlationId,
+                           Consumer<PauseRecord> changes) {
+        if (!breaker.enabled() || s.breakerState == Breaker.State.CLOSED) {
+            return true;
+        }
+        if (s.breakerState == Breaker.State.OPEN && timestamp < s.breakerOpenUntil) {
+            return false;
+        }
+        Breaker materialized = materialize(id, s, breaker, timestamp);
+        boolean permitted = materialized.tryAcquire(timestamp);
+        applyTransitions(id, s, materialized, breaker, timestamp, correlationId, changes);
+        return permitted;
+    }
+
+    /** The outcome of a call the breaker let through: a failure or a success. */
+    public void outcome(String id, GuardState s, long timestamp, BreakerSettings breaker, boolean failure,
+                        String correlationId, Consumer<PauseRecord> changes) {
+        if (!breaker.enabled()) {
+            return;
+        }
+        if (!failure && s.breakerState == Breaker.State.CLOSED && s.history(breaker).failures() == 0) {
+            // only successes in a closed window: nothing can trip, so resilience4j need not be asked
+            s.history(breaker).record(timestamp, false);
+            return;
+        }
+        Breaker materialized = materialize(id, s, breaker, timestamp);
+        materialized.record(timestamp, failure);
+        applyTransitions(id, s, materialized, breaker, timestamp, correlationId, changes);
+    }
+
+    /** An operator command: a pause (optionally until a time) or a resume that clears every cause. */
+    public void control(String id, GuardState s, ControlCommand command, long timestamp, BreakerSettings breaker,
+                        String correlationId, Consumer<PauseRecord> changes) {
+        clock.set(timestamp);
+        switch (command.action()) {
+            case PAUSE -> {
+                boolean wasPaused = s.isPaused();
+                s.causes |= PauseCause.OPERATOR.bit();
+                s.operatorActor = command.actor();
+                s.operatorReason = command.reason();
+                s.operatorUntil = command.until().map(Instant::toEpochMilli).orElse(GuardState.NEVER);
+                if (!wasPaused) {
+                    s.pausedAt = timestamp;
+                }
+                s.trippedBy = correlationId;
+                emit(id, s, PauseReason.OPERATOR_PAUSE, false, Optional.empty(), Optional.empty(), timestamp,
+                        correlationId, changes);
+            }
+            case RESUME -> {
+                if (breaker.enabled() && s.breakerState != Breaker.State.CLOSED) {
+                    materialize(id, s, breaker, timestamp).close(timestamp);
+                }
+                s.causes = 0;
+                s.overLimitBucket = GuardState.NEVER;
+                s.overLimitStreak = 0;
+                s.operatorUntil = GuardState.NEVER;
+                s.operatorActor = command.actor();
+                s.operatorReason = command.reason();
+                s.resumedAt = timestamp;
+                emit(id, s, PauseReason.OPERATOR_RESUME, false, Optional.empty(), Optional.empty(), timestamp,
+                        correlationId, changes);
+                s.operatorActor = "";
+                s.operatorReason = "";
+            }
+        }
+    }
+
+    /** Time passed (stream time {@code now}): resumes due rate pauses and operator pauses that reached their until. */
+    public void tick(String id, GuardState s, long now, RateLimit limit, Consumer<PauseRecord> changes) {
+        clock.set(now);
+        expireOperatorPause(id, s, now, changes);
+        s.window.advanceTo(window.bucketOf(now));
+        maybeResumeRate(id, s, now, s.window.total(), limit, changes);
+    }
+
+    /** When {@link #tick} can next change something, or {@link Long#MIN_VALUE} when only a record can. */
+    public long nextCheck(GuardState s) {
+        long next = Long.MAX_VALUE;
+        if (s.has(PauseCause.RATE) || s.hasShadow(PauseCause.RATE)) {
+            next = Math.min(next, s.rateResumeAt);
+        }
+        if (s.has(PauseCause.OPERATOR) && s.operatorUntil != GuardState.NEVER) {
+            next = Math.min(next, s.operatorUntil);
+        }
+        return next == Long.MAX_VALUE ? GuardState.NEVER : next;
+    }
+
+    private void expireOperatorPause(String id, GuardState s, long now, Consumer<PauseRecord> changes) {
+        if (s.has(PauseCause.OPERATOR) && s.operatorUntil != GuardState.NEVER && now >= s.operatorUntil) {
+            s.causes &= ~PauseCause.OPERATOR.bit();
+            s.operatorUntil = GuardState.NEVER;
+            if (!s.isPaused()) {
+                s.resumedAt = now;
+            }
+            emit(id, s, PauseReason.OPERATOR_UNTIL_ELAPSED, false, Optional.empty(), Optional.empty(), now,
+                    s.trippedBy, changes);
+            s.operatorActor = "";
+            s.operatorReason = "";
+        }
+    }
+
+    private void maybeResumeRate(String id, GuardState s, long now, long count, RateLimit limit,
+                                 Consumer<PauseRecord> changes) {
+        boolean real = s.has(PauseCause.RATE);
+        if ((real || s.hasShadow(PauseCause.RATE)) && now >= s.rateResumeAt && count <= policy.resumeThreshold(limit)) {
+            if (real) {
+                s.causes &= ~PauseCause.RATE.bit();
+                if (!s.isPaused()) {
+                    s.resumedAt = now;
+                }
+            } else {
+                s.shadowCauses &= ~PauseCause.RATE.bit();
+            }
+            emit(id, s, PauseReason.COOLDOWN_ELAPSED, !real, Optional.of(rateFigures(count, limit)), Optional.empty(),
+                    now, s.trippedBy, changes);
+        }
+    }
+
+    private void pauseForRate(String id, GuardState s, long now, long count, RateLimit limit, String correlationId,
+                              boolean shadow, Consumer<PauseRecord> changes) {
+        if (s.resumedAt != GuardState.NEVER && now - s.resumedAt > policy.pauseCountResetAfter().toMillis()) {
+            s.pauseCount = 0;
+        }
+        s.pauseCount++;
+        s.rateResumeAt = now + policy.cooldownFor(s.pauseCount).toMillis();
+        s.overLimitBucket = GuardState.NEVER;
+        s.overLimitStreak = 0;
+        s.trippedBy = correlationId;
+        if (shadow) {
+            s.shadowCauses |= PauseCause.RATE.bit();
+        } else {
+            if (!s.isPaused()) {
+                s.pausedAt = now;
+            }
+            s.causes |= PauseCause.RATE.bit();
+        }
+        emit(id, s, PauseReason.RATE_LIMIT_EXCEEDED, shadow, Optional.of(rateFigures(count, limit)), Optional.empty(),
+                now, correlationId, changes);
+    }
+
+    private Breaker materialize(String id, GuardState s, BreakerSettings breaker, long now) {
+        CircuitBreakerConfig config = breakerConfigs.computeIfAbsent(breaker, settings -> Breaker.config(settings, clock));
+        return Breaker.materialize(entityType.changelogKey(id), config, breaker, s, clock, now);
+    }
+
+    private void applyTransitions(String id, GuardState s, Breaker materialized, BreakerSettings breaker, long now,
+                                  String correlationId, Consumer<PauseRecord> changes) {
+        for (Breaker.Transition transition : materialized.transitions()) {
+            PauseRecord.BreakerFigures figures = new PauseRecord.BreakerFigures(transition.to().name(),
+                    transition.failureRate(), breaker.failureRateThreshold(), breaker.windowDescription(),
+                    transition.calls());
+            metrics.breakerTransition(entityType, transition.to().name());
+            boolean shadow = breaker.shadow();
+            switch (transition.to()) {
+                case OPEN -> {
+                    if (shadow) {
+                        s.shadowCauses |= PauseCause.BREAKER.bit();
+                    } else {
+                        if (!s.isPaused()) {
+                            s.pausedAt = now;
+                        }
+                        s.causes |= PauseCause.BREAKER.bit();
+                    }
+                    s.trippedBy = correlationId;
+                    emit(id, s, PauseReason.ERROR_RATE, shadow, Optional.empty(), Optional.of(figures), now,
+                            correlationId, changes);
+                }
+                case CLOSED -> {
+                    if (shadow) {
+                        s.shadowCauses &= ~PauseCause.BREAKER.bit();
+                    } else {
+                        s.causes &= ~PauseCause.BREAKER.bit();
+                        if (!s.isPaused()) {
+                            s.resumedAt = now;
+                        }
+                    }
+                    emit(id, s, PauseReason.BREAKER_CLOSED, shadow, Optional.empty(), Optional.of(figures), now,
+                            correlationId, changes);
+                }
+                case HALF_OPEN -> LOG.atInfo()
+                        .addKeyValue("correlation_id", correlationId)
+                        .addKeyValue("entity", entityType.changelogKey(id))
+                        .addKeyValue("reason", "breaker-half-open")
+                        .log("circuit breaker of {} half-open: letting up to {} probes through",
+                                entityType.changelogKey(id), breaker.permittedCallsInHalfOpen());
+            }
+        }
+    }
+
+    private PauseRecord.RateFigures rateFigures(long count, RateLimit limit) {
+        return new PauseRecord.RateFigures(count, limit.maxEvents(), window.size());
+    }
+
+    private void emit(String id, GuardState s, PauseReason reason, boolean shadow,
+                      Optional<PauseRecord.RateFigures> rate, Optional<PauseRecord.BreakerFigures> breakerFigures,
+                      long now, String correlationId, Consumer<PauseRecord> changes) {
+        boolean paused = s.isPaused();
+        Optional<PauseRecord.OperatorFigures> operator = s.operatorActor.isEmpty() ? Optional.empty()
+                : Optional.of(new PauseRecord.OperatorFigures(s.operatorActor, s.operatorReason,
+                s.operatorUntil == GuardState.NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(s.operatorUntil))));
+        String resumedBy = reason == PauseReason.OPERATOR_RESUME ? s.operatorActor : PauseRecord.SCHEDULER;
+        PauseRecord record = new PauseRecord(entityType, id, paused ? PauseState.PAUSED : PauseState.ACTIVE,
+                PauseCause.of(s.causes), PauseCause.of(s.shadowCauses), reason, shadow, rate, breakerFigures, operator,
+                instant(s.pausedAt), s.has(PauseCause.RATE) || s.hasShadow(PauseCause.RATE) ? instant(s.rateResumeAt)
+                : Optional.empty(),
+                paused || s.resumedAt == GuardState.NEVER ? Optional.empty() : instant(s.resumedAt),
+                paused || s.resumedAt == GuardState.NEVER ? Optional.empty() : Optional.of(resumedBy),
+                s.pauseCount, correlationId, instanceId);
+        metrics.action(entityType, actionOf(reason, shadow), reason.code());
+        LOG.atInfo()
+                .addKeyValue("correlation_id", correlationId)
+                .addKeyValue("entity", record.key())
+                .addKeyValue("reason", reason.code())
+                .addKeyValue("shadow", shadow)
+                .log("{} {}{}: {}; causes now {}{}", record.key(), shadow ? "shadow " : "", reason.code(),
+                        record.state(), record.causes(),
+                        rate.map(r -> ", " + r.observed() + " events in " + r.window() + " against " + r.limit())
+                                .orElse(breakerFigures.map(b -> ", failure rate " + b.failureRate() + "% of "
+                                        + b.calls() + " calls, threshold " + b.failureRateThreshold() + "%").orElse("")));
+        changes.accept(record);
+    }
+
+    private static SchedulerMetrics.Action actionOf(PauseReason reason, boolean shadow) {
+        boolean pause = switch (reason) {
+            case RATE_LIMIT_EXCEEDED, ERROR_RATE, OPERATOR_PAUSE -> true;
+            default -> false;
+        };
+        if (shadow) {
+            return pause ? SchedulerMetrics.Action.SHADOW_PAUSE : SchedulerMetrics.Action.SHADOW_RESUME;
+        }
+        return pause ? SchedulerMetrics.Action.PAUSE : SchedulerMetrics.Action.RESUME;
+    }
+
+    private static Optional<Instant> instant(long millis) {
+        return millis == GuardState.NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+}

@@ -1,0 +1,62 @@
+package org.eventscheduler.topology.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import org.eventscheduler.topology.guard.BreakerSettings;
+import org.eventscheduler.topology.guard.RateLimit;
+
+/** A validated, compiled trigger: ready to match events and to build workflow inputs. */
+public final class Trigger {
+    private final TriggerDefinition definition;
+    private final Optional<ContentFilter> filter;
+    private final InputTemplate.Builder input;
+    private final RateLimit rateLimit;
+    private final BreakerSettings breaker;
+
+    Trigger(TriggerDefinition definition, Optional<ContentFilter> filter, InputTemplate.Builder input,
+            RateLimit rateLimit, BreakerSettings breaker) {
+        this.definition = definition;
+        this.filter = filter;
+        this.input = input;
+        this.rateLimit = rateLimit;
+        this.breaker = breaker;
+    }
+
+    public String id() {
+        return definition.id();
+    }
+
+    public TriggerDefinition definition() {
+        return definition;
+    }
+
+    public boolean enabled() {
+        return definition.enabled().orElse(true);
+    }
+
+    public String workflow() {
+        return definition.workflow();
+    }
+
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    public BreakerSettings breaker() {
+        return breaker;
+    }
+
+    /**
+     * Evaluates the content filter on a candidate (its source and type already match).
+     *
+     * @throws EventEnvelope.EvaluationProblem when the event's data cannot be read as the filter needs
+     */
+    boolean matchesContent(EventEnvelope event) {
+        return filter.map(f -> f.matches(event.data())).orElse(true);
+    }
+
+    /** The workflow input for a matching event. */
+    JsonNode buildInput(EventEnvelope event) {
+        return input.build(event);
+    }
+}

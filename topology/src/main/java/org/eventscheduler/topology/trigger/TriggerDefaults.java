@@ -1,0 +1,19 @@
+package org.eventscheduler.topology.trigger;
+
+import static org.eventscheduler.topology.config.InvalidConfigException.require;
+
+import org.eventscheduler.topology.guard.BreakerSettings;
+import org.eventscheduler.topology.guard.RateLimit;
+
+/**
+ * What a trigger gets when its definition says nothing: the rate limit and the breaker settings.
+ *
+ * @param rateLimit the default per-trigger rate limit
+ * @param breaker   the default breaker, which a definition's {@code breaker} keys override
+ */
+public record TriggerDefaults(RateLimit rateLimit, BreakerSettings breaker) {
+    public TriggerDefaults {
+        require(rateLimit != null, "rate-limit", "is required");
+        require(breaker != null, "breaker", "is required");
+    }
+}

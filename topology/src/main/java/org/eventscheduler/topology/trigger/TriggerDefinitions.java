@@ -1,0 +1,122 @@
+package org.eventscheduler.topology.trigger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.util.Optional;
+import org.eventscheduler.topology.config.ConfigErrors;
+import org.eventscheduler.topology.config.Durations;
+import org.eventscheduler.topology.config.InvalidConfigException;
+import org.eventscheduler.topology.guard.BreakerSettings;
+import org.eventscheduler.topology.guard.RateLimit;
+
+/**
+ * Reads, validates and compiles trigger definitions, and writes them as the JSON values of
+ * {@code scheduler.triggers}. Every problem is an {@link InvalidTriggerException} naming the trigger
+ * and the field.
+ */
+public final class TriggerDefinitions {
+    /** Trigger ids appear in record keys, URLs and metric labels. */
+    public static final String ID_PATTERN = "[A-Za-z0-9._-]{1,128}";
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .addModule(Durations.jacksonModule())
+            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+            .build();
+
+    private TriggerDefinitions() {
+    }
+
+    /** Reads a definition from JSON (or a tree read from YAML), naming the trigger and field of any problem. */
+    public static TriggerDefinition read(JsonNode node) {
+        String id = node != null && node.path("id").isTextual() ? node.path("id").asText() : "(without id)";
+        if (node == null || !node.isObject()) {
+            throw new InvalidTriggerException(id, "definition", "must be an object");
+        }
+        try {
+            return JSON.treeToValue(node, TriggerDefinition.class);
+        } catch (JsonMappingException e) {
+            InvalidConfigException invalid = ConfigErrors.describe(e);
+            throw new InvalidTriggerException(id, invalid.key(), invalid.problem());
+        } catch (JsonProcessingException e) {
+            throw new InvalidTriggerException(id, "definition", e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTriggerException(id, "definition", e.getMessage());
+        }
+    }
+
+    /** Reads a definition from the JSON bytes of a {@code scheduler.triggers} record. */
+    public static TriggerDefinition read(String key, byte[] json) {
+        try {
+            return read(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new InvalidTriggerException(key, "definition", "is not JSON: " + e.getMessage());
+        }
+    }
+
+    public static byte[] write(TriggerDefinition definition) {
+        try {
+            return JSON.writeValueAsBytes(definition);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write trigger " + definition.id(), e);
+        }
+    }
+
+    public static JsonNode toTree(TriggerDefinition definition) {
+        return JSON.valueToTree(definition);
+    }
+
+    /** Validates a definition and compiles it with the defaults for what it leaves out. */
+    public static Trigger compile(TriggerDefinition definition, TriggerDefaults defaults) {
+        String id = definition.id();
+        if (id == null || !id.matches(ID_PATTERN)) {
+            throw new InvalidTriggerException(String.valueOf(id), "id",
+                    "must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        if (definition.workflow() == null || definition.workflow().isBlank()) {
+            throw new InvalidTriggerException(id, "workflow", "is required");
+        }
+        if (definition.source().isPresent() && definition.sourcePrefix().isPresent()) {
+            throw new InvalidTriggerException(id, "source", "give source or source-prefix, not both");
+        }
+        requireNotBlank(id, "source", definition.source());
+        requireNotBlank(id, "source-prefix", definition.sourcePrefix());
+        if (definition.type().isPresent() == definition.typePrefix().isPresent()) {
+            throw new InvalidTriggerException(id, "type", "give exactly one of type or type-prefix");
+        }
+        requireNotBlank(id, "type", definition.type());
+        requireNotBlank(id, "type-prefix", definition.typePrefix());
+        Optional<ContentFilter> filter = definition.filter().map(pattern -> ContentFilter.compile(pattern, id));
+        InputTemplate template = definition.input().orElse(new InputTemplate(Optional.empty(), Optional.empty()));
+        InputTemplate.Builder input = template.compile(id);
+        RateLimit rateLimit = definition.rateLimit().orElse(defaults.rateLimit());
+        BreakerSettings breaker;
+        try {
+            breaker = definition.breaker().map(b -> b.applyTo(defaults.breaker())).orElse(defaults.breaker());
+        } catch (InvalidConfigException e) {
+            throw new InvalidTriggerException(id, "breaker." + e.key(), e.problem());
+        }
+        return new Trigger(definition, filter, input, rateLimit, breaker);
+    }
+
+    private static void requireNotBlank(String id, String field, Optional<String> value) {
+        if (value.isPresent() && value.get().isBlank()) {
+            throw new InvalidTriggerException(id, field, "must not be empty");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.eventscheduler.topology.trigger;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.Stores;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.guard.GuardStateSerde;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.source.SourceDecision;
+import org.eventscheduler.topology.source.SourceLimiting;
+
+/** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
+public final class TriggerStages {
+    /** The stores the trigger stage is connected to. */
+    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS};
+
+    private TriggerStages() {
+    }
+
+    /** Reads {@code scheduler.triggers} into the global {@code trigger-definitions} store and the registry. */
+    public static void addDefinitions(StreamsBuilder builder, String topic, TriggerRegistry registry,
+                                      SchedulerMetrics metrics) {
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.TRIGGER_DEFINITIONS),
+                                Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topic,
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("trigger-definitions-source"),
+                () -> new TriggerDefinitionLoader(registry, metrics));
+    }
+
+    /** Adds the stage's stores, persistent and changelogged: breaker and pause state survive restarts and rebalances. */
+    public static void addStores(StreamsBuilder builder, SourceLimiting timing) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.TRIGGER_STATES),
+                        Serdes.String(), new GuardStateSerde(timing.window().buckets()))
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.PAUSED_TRIGGERS),
+                        Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
+    }
+
+    public static ProcessorSupplier<String, SourceDecision, String, TriggerInput> matcher(TriggerRegistry registry,
+                                                                                         SchedulerMetrics metrics) {
+        return () -> new TriggerMatcher(registry, metrics);
+    }
+
+    public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(
+            SourceLimiting timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+        return () -> new TriggerStage(timing, registry, metrics);
+    }
+
+    /** The serde of the {@code by-trigger} repartition topic. */
+    public static Serde<TriggerInput> inputSerde() {
+        return TriggerJson.inputSerde();
+    }
+
+    /** The serde reading {@code workflow.start-results}. */
+    public static Serde<TriggerInput.StartResult> startResultSerde() {
+        return Serdes.serdeFrom((topic, result) -> {
+            throw new UnsupportedOperationException("start results are written by the workflow engine");
+        }, TriggerJson.startResultDeserializer());
+    }
+}
