@@ -109,7 +109,8 @@ public final class EntityGuard {
         if (!breaker.enabled() || s.breakerState == Breaker.State.CLOSED) {
             return true;
         }
-        if (s.breakerState == Breaker.State.OPEN && timestamp < s.breakerOpenUntil) {
+        if (s.breakerState == Breaker.State.OPEN && timestamp <= s.breakerOpenUntil) {
+            // resilience4j lets the first call strictly after the wait through
             return false;
         }
         Breaker materialized = materialize(id, s, breaker, timestamp);

@@ -34,7 +34,8 @@ public record TriggerDefinition(String id, Optional<Boolean> enabled, Optional<S
         sourcePrefix = orEmpty(sourcePrefix);
         type = orEmpty(type);
         typePrefix = orEmpty(typePrefix);
-        filter = orEmpty(filter);
+        // Jackson gives an absent JSON tree as a null node
+        filter = orEmpty(filter).filter(node -> !node.isNull() && !node.isMissingNode());
         input = orEmpty(input);
         rateLimit = orEmpty(rateLimit);
         breaker = orEmpty(breaker);
