@@ -112,6 +112,8 @@ class BreakerTopologyTest {
         assertThat(closed.state()).isEqualTo(PauseState.ACTIVE);
         assertThat(closed.reason()).isEqualTo(PauseReason.BREAKER_CLOSED);
         assertThat(closed.breaker().orElseThrow().state()).isEqualTo("CLOSED");
+        assertThat(closed.breaker().orElseThrow().calls()).as("the probes that closed it").isEqualTo(3);
+        assertThat(closed.breaker().orElseThrow().failureRate()).isZero();
         assertThat(closed.resumedAt()).contains(T0.plusSeconds(33).plusMillis(2));
         assertThat(closed.resumedBy()).contains("scheduler");
 

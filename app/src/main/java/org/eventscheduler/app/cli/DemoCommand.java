@@ -14,10 +14,12 @@ import org.eventscheduler.app.config.KafkaSettings;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.demo.DemoMonitor;
 import org.eventscheduler.app.demo.DemoTraffic;
+import org.eventscheduler.app.demo.DemoWorkflowEngine;
 import org.eventscheduler.app.embedded.Directories;
 import org.eventscheduler.app.embedded.EmbeddedDatabase;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import picocli.CommandLine.Command;
@@ -55,12 +57,22 @@ final class DemoCommand implements Callable<Integer> {
             SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry());
             SchedulerRunner runner = resources.add(new SchedulerRunner(demo, metrics));
             runner.start(false);
+            if (demo.triggers().applyOnStartFile().isEmpty()) {
+                try (var triggers = DemoCommand.class.getResourceAsStream("/demo-triggers.yaml")) {
+                    TriggerPublisher.publish(demo, TriggerPublisher.read(triggers, "demo-triggers.yaml",
+                            demo.triggers().defaults()), Duration.ofSeconds(30));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the demo triggers", e);
+                }
+            }
             if (!runner.awaitRunning(Duration.ofSeconds(60))) {
                 out.println("scheduler: Kafka Streams did not reach RUNNING within 60 s (state " + runner.state() + ")");
                 return 1;
             }
             DemoTraffic traffic = resources.add(new DemoTraffic(broker.bootstrapServers(), demo.topics().ingress()));
             traffic.start(demo.demo());
+            resources.add(new DemoWorkflowEngine(broker.bootstrapServers(), demo.topics().workflowStarts(),
+                    demo.topics().startResults())).start();
             resources.add(new DemoMonitor(broker.bootstrapServers(), demo.topics().paused(), metrics, out)).start();
             printGuide(out, broker, database, demo);
             KafkaStreams.State end = runner.awaitTermination();
@@ -87,7 +99,11 @@ final class DemoCommand implements Callable<Integer> {
                     and which sources are paused;
                   - %s is PAUSED a few seconds into each storm and RESUMED once its cooldown has passed
                     (60 s, growing on repeated pauses) and its rate is back under 80%% of the limit;
+                  - triggers (demo-triggers.yaml) start workflows on workflow.starts; the demo's workflow engine
+                    fails every '%s' start, so trigger:invoice-requested is PAUSED by its circuit breaker
+                    (error-rate), probed every 30 s, and paused again while the engine keeps failing;
                   - the records themselves, from another terminal:
+                      ./scheduler tail %s --bootstrap-servers %s
                       ./scheduler tail %s --bootstrap-servers %s
                       ./scheduler tail %s --bootstrap-servers %s
                 Ctrl-C stops everything.
@@ -97,8 +113,9 @@ final class DemoCommand implements Callable<Integer> {
                 topics.ingress(), topics.accepted(), topics.throttled(), topics.dlq(), topics.paused(),
                 demo.calmSources(), demo.calmEventsPerSecond(), DemoTraffic.STORM_SOURCE, demo.stormEventsPerSecond(),
                 30, 90, limit.maxEvents(), config.rateWindow().size().toSeconds() + " s", limit.action().configName(),
-                demo.malformedEveryMillis(), DemoTraffic.STORM_SOURCE,
-                topics.paused(), broker.bootstrapServers(), topics.dlq(), broker.bootstrapServers());
+                demo.malformedEveryMillis(), DemoTraffic.STORM_SOURCE, DemoWorkflowEngine.FAILING_WORKFLOW,
+                topics.paused(), broker.bootstrapServers(), topics.workflowStarts(), broker.bootstrapServers(),
+                topics.dlq(), broker.bootstrapServers());
     }
 
     /** {@code var/demo-<pid>} under the project (set by the launcher as {@code scheduler.home}), removed at exit. */

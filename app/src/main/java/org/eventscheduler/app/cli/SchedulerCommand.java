@@ -3,6 +3,7 @@ package org.eventscheduler.app.cli;
 import java.io.PrintWriter;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.TopicProvisioner;
+import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.config.InvalidConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,14 +15,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, version = "event-scheduler 0.1.0",
         description = "Admits events from Kafka and contains event storms, malformed events and misbehaving sources.",
-        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, TriggersCommand.class})
 public final class SchedulerCommand implements Runnable {
     /** Exit status of a run that failed with a user-facing error. */
     public static final int USER_ERROR = 2;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "say which command to run: run, demo or tail");
+        throw new CommandLine.ParameterException(new CommandLine(this), "say which command to run: run, demo, tail or triggers");
     }
 
     public static int execute(String... args) {
@@ -44,7 +45,8 @@ public final class SchedulerCommand implements Runnable {
             return "configuration error: " + invalid.getMessage();
         }
         if (exception instanceof EmbeddedKafkaBroker.PortInUseException
-                || exception instanceof TopicProvisioner.TopicProvisioningException) {
+                || exception instanceof TopicProvisioner.TopicProvisioningException
+                || exception instanceof TriggerPublisher.InvalidTriggerFileException) {
             return exception.getMessage();
         }
         return null;

@@ -87,9 +87,11 @@ public final class DemoMonitor implements AutoCloseable {
                 .map(change -> change.key() + " " + change.causes() + change.resumeAt()
                         .map(at -> " until >= " + LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME)).orElse(""))
                 .toList();
-        out.printf("[demo] %s accepted %,d  throttled %,d  held (paused source) %,d  dead-lettered %,d  | paused: %s%n",
+        var starts = metrics.registry().find(SchedulerMetrics.WORKFLOW_STARTS).counter();
+        out.printf("[demo] %s accepted %,d  throttled %,d  held (paused source) %,d  dead-lettered %,d  workflow starts %,d"
+                        + "  | paused: %s%n",
                 now(), count("accepted"), count("throttled"), count("paused_source"), count("invalid"),
-                paused.isEmpty() ? "none" : String.join(", ", paused));
+                starts == null ? 0 : (long) starts.count(), paused.isEmpty() ? "none" : String.join(", ", paused));
     }
 
     private static String figures(PauseRecord change) {

@@ -3,6 +3,7 @@ package org.eventscheduler.app.demo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,12 @@ public final class DemoTraffic implements AutoCloseable {
     private static final List<String> CALM_SOURCES = List.of("orders-service", "billing-service",
             "inventory-service", "shipping-service", "crm-service", "search-service", "auth-service",
             "notifications-service");
+    private static final Map<String, String> TYPES = Map.of(
+            "orders-service", "com.example.order.created",
+            "billing-service", "com.example.invoice.requested",
+            "inventory-service", "com.example.stock.low",
+            "shipping-service", "com.example.parcel.shipped",
+            STORM_SOURCE, "com.example.page.viewed");
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
@@ -88,8 +95,8 @@ public final class DemoTraffic implements AutoCloseable {
         long n = sequence.incrementAndGet();
         String id = source + "-" + n;
         String json = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source
-                + "\",\"type\":\"com.example.demo.event\",\"time\":\"" + Instant.now()
-                + "\",\"datacontenttype\":\"application/json\",\"data\":{\"sequence\":" + n + "}}";
+                + "\",\"type\":\"" + TYPES.getOrDefault(source, "com.example.demo.event") + "\",\"time\":\"" + Instant.now()
+                + "\",\"datacontenttype\":\"application/json\",\"data\":{\"sequence\":" + n + ",\"kind\":\"demo\"}}";
         producer.send(new ProducerRecord<>(topic, source, json.getBytes(StandardCharsets.UTF_8)), this::onSent);
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -49,6 +50,8 @@ public final class SchedulerRunner implements AutoCloseable {
         try (Admin admin = Admin.create(adminProperties(config))) {
             TopicProvisioner.ensureTopics(admin, config.topics(), config.topicProvisioning(), Duration.ofSeconds(30));
         }
+        config.triggers().applyOnStartFile().ifPresent(file -> TriggerPublisher.publish(config,
+                TriggerPublisher.read(file, config.triggers().defaults()), Duration.ofSeconds(30)));
         Topology topology = SchedulerTopology.build(config.topology(), metrics);
         LOG.info("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(config, metrics));
@@ -116,7 +119,9 @@ public final class SchedulerRunner implements AutoCloseable {
     public void close() {
         if (streams != null) {
             Duration timeout = config.kafka().closeTimeout();
-            boolean closed = streams.close(timeout);
+            // leave the group: the partitions move to the other instances now, not after the session timeout
+            boolean closed = streams.close(CloseOptions.timeout(timeout)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             if (!closed) {
                 LOG.warn("Kafka Streams did not close within {}", timeout);
             }
@@ -124,7 +129,7 @@ public final class SchedulerRunner implements AutoCloseable {
         }
     }
 
-    static Properties adminProperties(SchedulerConfig config) {
+    public static Properties adminProperties(SchedulerConfig config) {
         Properties props = new Properties();
         props.putAll(config.kafka().clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());

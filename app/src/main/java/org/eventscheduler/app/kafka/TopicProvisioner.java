@@ -77,8 +77,8 @@ public final class TopicProvisioner {
      */
     static void requireCopartitionedInputs(Admin admin, Topics topics, Duration timeout) {
         Map<String, Integer> partitions = new java.util.HashMap<>();
-        await(admin.describeTopics(List.of(topics.ingress(), topics.control(), topics.startResults())).allTopicNames(),
-                timeout, "describe topics").forEach((name, description) -> partitions.put(name, description.partitions().size()));
+        describeWhenVisible(admin, List.of(topics.ingress(), topics.control(), topics.startResults()), timeout)
+                .forEach((name, description) -> partitions.put(name, description.partitions().size()));
         int ingress = partitions.get(topics.ingress());
         List<String> larger = java.util.stream.Stream.of(topics.control(), topics.startResults())
                 .filter(topic -> partitions.get(topic) > ingress)
@@ -87,6 +87,27 @@ public final class TopicProvisioner {
         if (!larger.isEmpty()) {
             throw new TopicProvisioningException("topics " + larger + " have more partitions than " + topics.ingress()
                     + " (" + ingress + "); give them at most as many, or add partitions to " + topics.ingress());
+        }
+    }
+
+    /** Topics just created become visible to describe calls once their metadata reaches the broker answering. */
+    private static Map<String, org.apache.kafka.clients.admin.TopicDescription> describeWhenVisible(
+            Admin admin, List<String> names, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw new TopicProvisioningException("cannot describe topics " + names + ": " + e.getCause().getMessage());
+                }
+            } catch (TimeoutException e) {
+                throw new TopicProvisioningException("cannot describe topics " + names + ": no answer within " + timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("interrupted while describing topics " + names);
+            }
         }
     }
 

@@ -36,6 +36,12 @@ final class KafkaTestClients {
      */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic, int expected,
                                                               Duration timeout, Duration settle) {
+        return readCommitted(bootstrapServers, List.of(topic), expected, timeout, settle);
+    }
+
+    /** As {@link #readCommitted(String, String, int, Duration, Duration)}, counting the records of several topics together. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, List<String> topics, int expected,
+                                                              Duration timeout, Duration settle) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
@@ -45,7 +51,7 @@ final class KafkaTestClients {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (records.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
@@ -56,6 +62,31 @@ final class KafkaTestClients {
             }
         }
         return records;
+    }
+
+    /** Reads {@code topic} from the beginning with read_committed until a record satisfies {@code wanted}. */
+    static ConsumerRecord<byte[], byte[]> awaitRecord(String bootstrapServers, String topic,
+                                                      java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted,
+                                                      Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-waiter-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (wanted.test(record)) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no wanted record on " + topic + " within " + timeout);
     }
 
     static String header(ConsumerRecord<?, ?> record, String name) {

@@ -77,11 +77,12 @@ final class Breaker {
                 .build();
     }
 
+    /** Reports the calls recorded in the state being left, which decided the transition. */
     private void onTransition(CircuitBreaker.State from, CircuitBreaker.State to) {
         State target = map(to);
-        CircuitBreaker.Metrics metrics = delegate.getMetrics();
-        transitions.add(new Transition(map(from), target, Math.max(0, metrics.getFailureRate()),
-                metrics.getNumberOfBufferedCalls()));
+        BreakerHistory history = state.history(settings);
+        int calls = history.calls();
+        transitions.add(new Transition(map(from), target, calls == 0 ? 0 : history.failures() * 100f / calls, calls));
         state.breakerState = target;
         state.breakerOpenUntil = target == State.OPEN ? clock.millis() + settings.waitInOpenState().toMillis()
                 : GuardState.NEVER;

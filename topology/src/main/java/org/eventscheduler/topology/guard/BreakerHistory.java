@@ -23,6 +23,9 @@ abstract sealed class BreakerHistory {
     /** Failures currently in the history. */
     abstract int failures();
 
+    /** Calls currently in the history. */
+    abstract int calls();
+
     abstract void clear();
 
     /** Feeds the recorded calls, oldest first, into {@code breaker}, moving {@code clock} along. */
@@ -109,6 +112,11 @@ abstract sealed class BreakerHistory {
         @Override
         int failures() {
             return failures;
+        }
+
+        @Override
+        int calls() {
+            return size;
         }
 
         @Override
@@ -199,6 +207,15 @@ abstract sealed class BreakerHistory {
             int total = 0;
             for (int f : failed) {
                 total += f;
+            }
+            return total;
+        }
+
+        @Override
+        int calls() {
+            int total = 0;
+            for (int c : calls) {
+                total += c;
             }
             return total;
         }
