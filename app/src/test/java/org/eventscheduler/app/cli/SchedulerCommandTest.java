@@ -58,6 +58,25 @@ class SchedulerCommandTest {
     }
 
     @Test
+    void shouldNameTheTriggerAndFieldOfAnInvalidDefinitionAndApplyNothing() throws IOException {
+        Path triggers = dir.resolve("triggers.yaml");
+        Files.writeString(triggers, """
+                - id: fine
+                  source: orders
+                  type: order.created
+                  workflow: fulfilment
+                - id: broken
+                  type-prefix: order.
+                  workflow: audit
+                  rate-limit: {max-events: 0, action: pause}
+                """);
+        int status = SchedulerCommand.execute("triggers", "apply", triggers.toString(), "--bootstrap-servers", "localhost:1");
+        assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
+        assertThat(errLines()).isEqualTo("scheduler: " + triggers
+                + ": trigger broken: rate-limit.max-events: must be a positive number of events, was 0");
+    }
+
+    @Test
     void shouldRejectAnUnknownCommand() {
         int status = SchedulerCommand.execute("launch");
         assertThat(status).isEqualTo(2);
