@@ -1,6 +1,7 @@
 package org.eventscheduler.app;
 
 import org.eventscheduler.app.cli.SchedulerCommand;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** The process entry point: {@code ./scheduler} runs this with the command line it was given. */
 public final class Main {
@@ -8,6 +9,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Helidon logs through java.util.logging: send it to SLF4J like everything else
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(SchedulerCommand.execute(args));
     }
 }

@@ -1,14 +1,19 @@
 package org.eventscheduler.app.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eventscheduler.admin.security.AdminToken;
+import org.eventscheduler.admin.security.AdminTokens;
+import org.eventscheduler.admin.security.Role;
 import org.eventscheduler.app.config.DemoSettings;
 import org.eventscheduler.app.config.KafkaSettings;
 import org.eventscheduler.app.config.SchedulerConfig;
@@ -49,14 +54,19 @@ final class DemoCommand implements Callable<Integer> {
             int port = brokerPort != null ? brokerPort : loaded.demo().brokerPort();
             EmbeddedKafkaBroker broker = resources.add(EmbeddedKafkaBroker.start(home.resolve("kafka"), port, false));
             EmbeddedDatabase database = resources.add(EmbeddedDatabase.start(home.resolve("postgres")));
+            String operatorToken = AdminTokens.generate();
+            List<AdminToken> tokens = new ArrayList<>(loaded.admin().tokens());
+            tokens.add(new AdminToken("demo-operator", Role.OPERATOR, Optional.of(AdminTokens.sha256Hex(operatorToken)),
+                    Optional.empty()));
             SchedulerConfig demo = loaded.withKafka(new KafkaSettings(broker.bootstrapServers(),
                     loaded.kafka().applicationId(), loaded.kafka().processingGuarantee(), home.resolve("state"),
                     loaded.kafka().numStreamThreads(), loaded.kafka().closeTimeout(),
-                    loaded.kafka().clientProperties()));
+                    loaded.kafka().clientProperties()))
+                    .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()));
 
-            SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry());
-            SchedulerRunner runner = resources.add(new SchedulerRunner(demo, metrics));
-            runner.start(false);
+            Instance instance = Instance.start(demo, false, resources);
+            SchedulerRunner runner = instance.runner;
+            SchedulerMetrics metrics = instance.metrics;
             if (demo.triggers().applyOnStartFile().isEmpty()) {
                 try (var triggers = DemoCommand.class.getResourceAsStream("/demo-triggers.yaml")) {
                     TriggerPublisher.publish(demo, TriggerPublisher.read(triggers, "demo-triggers.yaml",
@@ -75,9 +85,25 @@ final class DemoCommand implements Callable<Integer> {
                     demo.topics().startResults())).start();
             resources.add(new DemoMonitor(broker.bootstrapServers(), demo.topics().paused(), metrics, out)).start();
             printGuide(out, broker, database, demo);
+            printAdmin(out, instance.adminPort(), operatorToken);
             KafkaStreams.State end = runner.awaitTermination();
             return end == KafkaStreams.State.ERROR ? 1 : 0;
         }
+    }
+
+    private static void printAdmin(PrintStream out, int port, String token) {
+        if (port < 0) {
+            return;
+        }
+        String url = "http://localhost:" + port;
+        out.printf("""
+                Admin API: %s (operator token below; the CLI reads EVENT_SCHEDULER_URL and EVENT_SCHEDULER_TOKEN)
+                  export EVENT_SCHEDULER_URL=%s EVENT_SCHEDULER_TOKEN=%s
+                  ./scheduler status
+                  ./scheduler pause source orders-service --reason "demo: trying a pause" --until 5m
+                  curl -s -H "Authorization: Bearer $EVENT_SCHEDULER_TOKEN" %s/admin/event-health
+
+                """, url, url, token, url);
     }
 
     private static void printGuide(PrintStream out, EmbeddedKafkaBroker broker, EmbeddedDatabase database,

@@ -1,11 +1,8 @@
 package org.eventscheduler.app.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.kafka.SchedulerRunner;
-import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,11 +20,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         SchedulerConfig loaded = config.load();
-        SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry());
         try (Resources resources = new Resources().closeOnShutdown()) {
-            SchedulerRunner runner = resources.add(new SchedulerRunner(loaded, metrics));
-            runner.start(resetState);
-            KafkaStreams.State end = runner.awaitTermination();
+            Instance instance = Instance.start(loaded, resetState, resources);
+            KafkaStreams.State end = instance.runner.awaitTermination();
             return end == KafkaStreams.State.ERROR ? 1 : 0;
         }
     }

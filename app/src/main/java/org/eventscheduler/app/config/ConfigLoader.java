@@ -139,8 +139,21 @@ public final class ConfigLoader {
                 }
                 section = (ObjectNode) child;
             }
-            section.set(path[path.length - 1].replace('_', '-'), new TextNode(variable.getValue()));
+            section.set(path[path.length - 1].replace('_', '-'), environmentValue(variable.getKey(), variable.getValue()));
         }
+    }
+
+    /** A value from the environment: text, or, when it starts with '[' or '{', a YAML/JSON list or mapping. */
+    private static JsonNode environmentValue(String variable, String value) {
+        String trimmed = value.trim();
+        if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
+            try {
+                return YAML.readTree(trimmed);
+            } catch (JsonProcessingException e) {
+                throw new InvalidConfigException(variable, "is not a valid list or mapping: " + e.getOriginalMessage());
+            }
+        }
+        return new TextNode(value);
     }
 
     private static SchedulerConfig bind(JsonNode merged) {

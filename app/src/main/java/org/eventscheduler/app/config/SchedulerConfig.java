@@ -2,6 +2,7 @@ package org.eventscheduler.app.config;
 
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
+import org.eventscheduler.admin.AdminSettings;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.TopologyConfig;
 import org.eventscheduler.topology.guard.PausePolicy;
@@ -16,7 +17,7 @@ import org.eventscheduler.topology.source.SourcePolicies;
 public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics topics,
                               TopicProvisioning topicProvisioning, IngressSettings ingress, RateWindow rateWindow,
                               SourcePolicies sources, TriggerSettings triggers, PausePolicy pausePolicy,
-                              DemoSettings demo) {
+                              AdminSettings admin, DemoSettings demo) {
     public SchedulerConfig {
         require(instanceId != null && !instanceId.isBlank(), "instance-id", "is required");
         require(kafka != null, "kafka", "is required");
@@ -27,6 +28,7 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
         require(sources != null, "sources", "is required");
         require(triggers != null, "triggers", "is required");
         require(pausePolicy != null, "pause-policy", "is required");
+        require(admin != null, "admin", "is required");
         require(demo != null, "demo", "is required");
     }
 
@@ -38,7 +40,12 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {
         return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sources,
-                triggers, pausePolicy, demo);
+                triggers, pausePolicy, admin, demo);
+    }
+
+    public SchedulerConfig withAdmin(AdminSettings newAdmin) {
+        return new SchedulerConfig(instanceId, kafka, topics, topicProvisioning, ingress, rateWindow, sources,
+                triggers, pausePolicy, newAdmin, demo);
     }
 
     /**

@@ -72,6 +72,14 @@ public final class SchedulerRunner implements AutoCloseable {
         streams.start();
     }
 
+    /** The running Kafka Streams, for interactive queries; its lifecycle stays here. */
+    public KafkaStreams streams() {
+        if (streams == null) {
+            throw new IllegalStateException("the runner has not started");
+        }
+        return streams;
+    }
+
     public KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
@@ -147,6 +155,10 @@ public final class SchedulerRunner implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.kafka().numStreamThreads());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + config.instanceId());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_REQUEST_BYTES);
+        if (config.admin().enabled()) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                    AdminWiring.advertisedHost(config.admin()) + ":" + config.admin().port());
+        }
         for (Map.Entry<String, Object> entry : SchedulerTopology.streamsProperties(config.topics(), metrics).entrySet()) {
             props.put(entry.getKey(), entry.getValue());
         }

@@ -180,8 +180,15 @@ public final class EntityGuard {
         maybeResumeRate(id, s, now, s.window.total(), limit, changes);
     }
 
-    /** When {@link #tick} can next change something, or {@link Long#MIN_VALUE} when only a record can. */
+    /**
+     * The entity's entry in the paused index: absent ({@link #NOT_PAUSED}) when no cause or shadow cause
+     * holds, else when {@link #tick} can next change something ({@link Long#MAX_VALUE} when only a record
+     * can). The index lists every paused entity, so queries need not scan every entity.
+     */
     public long nextCheck(GuardState s) {
+        if (s.causes == 0 && s.shadowCauses == 0) {
+            return NOT_PAUSED;
+        }
         long next = Long.MAX_VALUE;
         if (s.has(PauseCause.RATE) || s.hasShadow(PauseCause.RATE)) {
             next = Math.min(next, s.rateResumeAt);
@@ -189,8 +196,11 @@ public final class EntityGuard {
         if (s.has(PauseCause.OPERATOR) && s.operatorUntil != GuardState.NEVER) {
             next = Math.min(next, s.operatorUntil);
         }
-        return next == Long.MAX_VALUE ? GuardState.NEVER : next;
+        return next;
     }
+
+    /** {@link #nextCheck} of an entity that is not paused in any way. */
+    public static final long NOT_PAUSED = Long.MIN_VALUE;
 
     private void expireOperatorPause(String id, GuardState s, long now, Consumer<PauseRecord> changes) {
         if (s.has(PauseCause.OPERATOR) && s.operatorUntil != GuardState.NEVER && now >= s.operatorUntil) {

@@ -1,5 +1,6 @@
 package org.eventscheduler.topology.guard;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,16 @@ public enum PauseCause {
     @JsonValue
     public String code() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static PauseCause fromCode(String code) {
+        for (PauseCause cause : values()) {
+            if (cause.code().equals(code)) {
+                return cause;
+            }
+        }
+        throw new IllegalArgumentException("unknown pause cause " + code);
     }
 
     static List<PauseCause> of(int bits) {

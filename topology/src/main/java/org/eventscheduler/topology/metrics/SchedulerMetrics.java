@@ -92,6 +92,9 @@ public final class SchedulerMetrics {
                 .description("Trigger definitions that could not be used").register(registry);
     }
 
+    private final RecentCounts recentDeadLetters = new RecentCounts(System::currentTimeMillis);
+    private final RecentCounts recentThrottled = new RecentCounts(System::currentTimeMillis);
+    private final IngressProgress progress = new IngressProgress();
     private Counter triggerMatches;
     private Counter workflowStarts;
     private Counter rejectedDefinitions;
@@ -125,10 +128,27 @@ public final class SchedulerMetrics {
 
     public void deadLettered(InvalidReason reason) {
         deadLetters.get(reason).increment();
+        recentDeadLetters.add(reason.code());
+    }
+
+    /** This instance's dead-lettered records by reason, over the last hour. */
+    public RecentCounts recentDeadLetters() {
+        return recentDeadLetters;
+    }
+
+    /** This instance's throttled records by reason, over the last hour. */
+    public RecentCounts recentThrottled() {
+        return recentThrottled;
+    }
+
+    /** The latest event time processed per ingress partition by this instance. */
+    public IngressProgress progress() {
+        return progress;
     }
 
     public void throttled(EntityType entityType, ThrottleReason reason) {
         throttled.get(entityType).get(reason).increment();
+        recentThrottled.add(reason.code());
     }
 
     /** {@code scheduler_breaker_transitions_total{entity_type, to_state}}. */

@@ -40,6 +40,8 @@ import org.eventscheduler.topology.pause.PauseRecord;
 final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision> {
     /** How often (in stream time) entries that no longer matter are removed from the store. */
     static final Duration IDLE_SCAN_INTERVAL = Duration.ofMinutes(5);
+    /** How often (wall clock) the latest processed event time of the task is published for the health endpoint. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final SourceLimiting settings;
     private final SchedulerMetrics metrics;
@@ -47,6 +49,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private ProcessorContext<String, SourceDecision> context;
     private KeyValueStore<String, GuardState> states;
     private KeyValueStore<String, Long> pausedSources;
+    private long latestEventTime = Long.MIN_VALUE;
 
     SourceLimiter(SourceLimiting settings, SchedulerMetrics metrics) {
         this.settings = settings;
@@ -62,6 +65,18 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         this.pausedSources = context.getStateStore(StoreNames.PAUSED_SOURCES);
         context.schedule(settings.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         context.schedule(IDLE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleSources);
+        context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
+    }
+
+    @Override
+    public void close() {
+        metrics.progress().forget(context.taskId().partition());
+    }
+
+    private void publishProgress() {
+        if (latestEventTime != Long.MIN_VALUE) {
+            metrics.progress().record(context.taskId().partition(), latestEventTime);
+        }
     }
 
     @Override
@@ -76,6 +91,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private void onEvent(Record<byte[], SourceInput> record, IngressEvent event) {
         String source = event.source();
         long timestamp = record.timestamp();
+        latestEventTime = Math.max(latestEventTime, timestamp);
         GuardState state = load(source, timestamp);
         long nextCheck = guard.nextCheck(state);
         SourcePolicy policy = settings.policies().policyFor(source);
@@ -131,7 +147,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         states.put(source, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
-            if (nextCheck == Long.MIN_VALUE) {
+            if (nextCheck == EntityGuard.NOT_PAUSED) {
                 pausedSources.delete(source);
             } else {
                 pausedSources.put(source, nextCheck);

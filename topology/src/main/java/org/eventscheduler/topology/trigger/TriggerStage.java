@@ -142,7 +142,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
-            if (nextCheck == Long.MIN_VALUE) {
+            if (nextCheck == EntityGuard.NOT_PAUSED) {
                 pausedTriggers.delete(id);
             } else {
                 pausedTriggers.put(id, nextCheck);

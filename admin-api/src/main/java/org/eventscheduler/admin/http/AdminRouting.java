@@ -1,0 +1,60 @@
+package org.eventscheduler.admin.http;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the admin server. A static function of the API objects, so that tests run the same
+ * routing in memory and on a real socket.
+ *
+ * <pre>
+ * GET  /admin/event-health                   viewer      cluster-wide health (503 when CRITICAL)
+ * GET  /admin/paused                         viewer      paused sources and triggers of the cluster
+ * GET  /admin/sources/{id}                   viewer      a source's state, from the instance owning it
+ * POST /admin/sources/{id}/pause|resume      operator    operator command (control topic)
+ * GET  /admin/triggers, /admin/triggers/{id} viewer      definitions, validity and state
+ * PUT  /admin/triggers/{id}                  operator    a validated definition (triggers topic)
+ * DELETE /admin/triggers/{id}                operator    a tombstone
+ * POST /admin/triggers/{id}/pause|resume     operator    operator command
+ * GET  /admin/dlq                            viewer      newest dead-lettered records
+ * GET  /internal/...                         peer token  this instance's local stores, for its peers
+ * GET  /metrics                              open        Prometheus scrape
+ * </pre>
+ */
+public final class AdminRouting {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminRouting.class);
+
+    private AdminRouting() {
+    }
+
+    public static void routing(HttpRouting.Builder routing, AdminApi api) {
+        RateLimiter limiter = RateLimiter.of("admin-api", RateLimiterConfig.custom()
+                .limitForPeriod(api.settings().requestsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+        EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
+        routing.addFilter(new AccessFilter(api.tokens(), limiter))
+                .register("/admin", new HealthService(api.health()))
+                .register("/admin/sources", new SourcesService(api.entities(), entities))
+                .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), api.commands(), entities,
+                        api.settings().maxBodyBytes()))
+                .register("/admin/dlq", new DlqService(api.dlq(), api.settings().health().timeout()))
+                .register("/internal", new InternalService(api.localStatus(), api.entities()))
+                .register("/metrics", new MetricsService(api.metrics()))
+                .any("/admin/*", (req, res) -> res.status(Status.NOT_FOUND_404)
+                        .send(new ApiError(404, "no such resource: " + req.prologue().method().text() + " " + req.path().path())))
+                .error(ApiException.class, (req, res, e) -> res.status(e.status()).send(new ApiError(e.status().code(), e.getMessage())))
+                .error(org.eventscheduler.admin.query.CommandWriter.WriteFailedException.class, (req, res, e) ->
+                        res.status(Status.SERVICE_UNAVAILABLE_503).send(new ApiError(503, e.getMessage())))
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.atError().setCause(e).addKeyValue("path", req.path().path()).log("admin request failed");
+                    res.status(Status.INTERNAL_SERVER_ERROR_500).send(new ApiError(500, "internal error: " + e.getClass().getSimpleName()));
+                });
+    }
+}

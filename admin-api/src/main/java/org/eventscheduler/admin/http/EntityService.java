@@ -1,0 +1,108 @@
+package org.eventscheduler.admin.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.eventscheduler.admin.query.CommandWriter;
+import org.eventscheduler.admin.query.EntityQuery;
+import org.eventscheduler.admin.security.Caller;
+import org.eventscheduler.topology.control.ControlCommand;
+import org.eventscheduler.topology.pause.EntityType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What sources and triggers share: operator pause and resume, and answers of state lookups. */
+final class EntityService {
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.eventscheduler.admin.audit");
+
+    private final CommandWriter commands;
+    private final int maxBodyBytes;
+    private final Clock clock;
+
+    EntityService(CommandWriter commands, int maxBodyBytes, Clock clock) {
+        this.commands = commands;
+        this.maxBodyBytes = maxBodyBytes;
+        this.clock = clock;
+    }
+
+    /** An accepted command, as answered with 202. */
+    record Accepted(String status, ControlCommand command, String correlationId) {
+    }
+
+    /**
+     * {@code POST .../{id}/pause} (body: {@code reason}, optional {@code until}) and {@code .../resume}
+     * (body: optional {@code reason}): written to the control topic, audited.
+     */
+    void command(ServerRequest request, ServerResponse response, EntityType type, String id, ControlCommand.Action action) {
+        Caller caller = Requests.caller(request);
+        JsonNode body = request.headers().contentLength().orElse(0) == 0 && action == ControlCommand.Action.RESUME
+                ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                : Requests.jsonBody(request, maxBodyBytes);
+        JsonNode reasonNode = body.path("reason");
+        if (!reasonNode.isMissingNode() && !reasonNode.isTextual()) {
+            throw ApiException.badRequest("reason must be a string");
+        }
+        String reason = reasonNode.asText("");
+        if (action == ControlCommand.Action.PAUSE && reason.isBlank()) {
+            throw ApiException.badRequest("reason is required: say why you pause it");
+        }
+        if (reason.length() > ControlCommand.MAX_TEXT) {
+            throw ApiException.badRequest("reason is longer than " + ControlCommand.MAX_TEXT + " characters");
+        }
+        Optional<Instant> until = Optional.empty();
+        JsonNode untilNode = body.path("until");
+        if (!untilNode.isMissingNode() && !untilNode.isNull()) {
+            if (action == ControlCommand.Action.RESUME) {
+                throw ApiException.badRequest("until applies to pause only");
+            }
+            if (!untilNode.isTextual()) {
+                throw ApiException.badRequest("until must be an ISO-8601 instant string");
+            }
+            Instant value = Requests.instant("until", untilNode.asText());
+            if (!value.isAfter(clock.instant())) {
+                throw ApiException.badRequest("until must be in the future, was " + value);
+            }
+            until = Optional.of(value);
+        }
+        for (var field : (Iterable<String>) body::fieldNames) {
+            if (!field.equals("reason") && !field.equals("until")) {
+                throw ApiException.badRequest("unknown field " + field + "; the body takes reason and until");
+            }
+        }
+        ControlCommand command = new ControlCommand(action, type, id, caller.name(), reason, until, clock.instant());
+        String correlationId = Requests.correlationId(request);
+        commands.send(command, correlationId);
+        AUDIT.atInfo()
+                .addKeyValue("correlation_id", correlationId)
+                .addKeyValue("actor", caller.name())
+                .addKeyValue("action", action.code())
+                .addKeyValue("entity", command.key())
+                .addKeyValue("reason", "operator-" + action.code())
+                .log("{} {} {}: {}{}", caller.name(), action.code(), command.key(), reason,
+                        until.map(u -> " until " + u).orElse(""));
+        response.status(Status.ACCEPTED_202).send(new Accepted("accepted", command, correlationId));
+    }
+
+    /** Answers a lookup: 200 with the state, 404, or 503 while the owner cannot answer. */
+    static <T> T found(EntityQuery.Lookup lookup, String what, java.util.function.Function<EntityQuery.Lookup.Found, T> answer) {
+        return switch (lookup) {
+            case EntityQuery.Lookup.Found found -> answer.apply(found);
+            case EntityQuery.Lookup.NotFound notFound -> throw ApiException.notFound(what + " is not known: no state "
+                    + "(never seen, or forgotten after a quiet hour)");
+            case EntityQuery.Lookup.Unavailable unavailable -> throw ApiException.unavailable(unavailable.reason());
+        };
+    }
+
+    void audit(Caller caller, String action, String entity, String correlationId) {
+        AUDIT.atInfo()
+                .addKeyValue("correlation_id", correlationId)
+                .addKeyValue("actor", caller.name())
+                .addKeyValue("action", action)
+                .addKeyValue("entity", entity)
+                .log("{} {} {}", caller.name(), action, entity);
+    }
+}

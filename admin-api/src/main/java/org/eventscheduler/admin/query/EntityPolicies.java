@@ -1,0 +1,33 @@
+package org.eventscheduler.admin.query;
+
+import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.guard.GuardView;
+import org.eventscheduler.topology.guard.RateWindow;
+import org.eventscheduler.topology.source.SourcePolicies;
+import org.eventscheduler.topology.source.SourcePolicy;
+import org.eventscheduler.topology.trigger.Trigger;
+
+/** The limits that apply to an entity, to show its state against them. */
+public final class EntityPolicies {
+    private final RateWindow window;
+    private final SourcePolicies sources;
+    private final TriggerCatalog triggers;
+
+    public EntityPolicies(RateWindow window, SourcePolicies sources, TriggerCatalog triggers) {
+        this.window = window;
+        this.sources = sources;
+        this.triggers = triggers;
+    }
+
+    public GuardView sourceView(String id, GuardState state) {
+        SourcePolicy policy = sources.policyFor(id);
+        return GuardView.of(state, window, policy.rateLimit(), policy.breaker());
+    }
+
+    public GuardView triggerView(String id, GuardState state) {
+        var defaults = triggers.defaults();
+        var trigger = triggers.trigger(id);
+        return GuardView.of(state, window, trigger.map(Trigger::rateLimit).orElse(defaults.rateLimit()),
+                trigger.map(Trigger::breaker).orElse(defaults.breaker()));
+    }
+}

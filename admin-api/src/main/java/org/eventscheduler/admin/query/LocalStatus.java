@@ -1,0 +1,18 @@
+package org.eventscheduler.admin.query;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one instance knows locally, served to its peers on {@code /internal/status}: its Kafka Streams
+ * state, the latest event time it processed per ingress partition, the paused entities in its active
+ * tasks, and its recent dead-letter and throttle counts.
+ *
+ * @param pausedTotal paused entities in its tasks (the list is capped)
+ */
+public record LocalStatus(String instance, String endpoint, String streamsState, Map<Integer, Long> latestEventTime,
+                          List<PausedEntity> paused, int pausedTotal, Map<String, Long> deadLettered5m,
+                          Map<String, Long> deadLetteredHour, Map<String, Long> throttled5m,
+                          Map<String, Long> throttledHour, Instant generatedAt) {
+}

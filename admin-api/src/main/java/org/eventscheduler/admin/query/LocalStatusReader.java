@@ -1,0 +1,108 @@
+package org.eventscheduler.admin.query;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.guard.GuardView;
+import org.eventscheduler.topology.guard.PauseCause;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+
+/** Reads this instance's {@link LocalStatus} from its local stores and meters. */
+public final class LocalStatusReader {
+    private final StreamsAccess streams;
+    private final SchedulerMetrics metrics;
+    private final EntityPolicies policies;
+    private final String instanceId;
+    private final Clock clock;
+
+    public LocalStatusReader(StreamsAccess streams, SchedulerMetrics metrics, EntityPolicies policies, String instanceId,
+                             Clock clock) {
+        this.streams = streams;
+        this.metrics = metrics;
+        this.policies = policies;
+        this.instanceId = instanceId;
+        this.clock = clock;
+    }
+
+    public LocalStatus read(int pausedLimit) {
+        List<PausedEntity> paused = new ArrayList<>();
+        int total = 0;
+        if (streams.state() == KafkaStreams.State.RUNNING) {
+            total += collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
+            total += collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
+        }
+        return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), streams.state().name(),
+                metrics.progress().latest(), paused, total,
+                metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
+                metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
+                clock.instant());
+    }
+
+    private int collect(String type, String indexStore, String stateStore, int limit, List<PausedEntity> out) {
+        int total = 0;
+        try {
+            ReadOnlyKeyValueStore<String, Long> index = streams.store(
+                    StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                    StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, Long> entries = index.all()) {
+                while (entries.hasNext()) {
+                    String id = entries.next().key;
+                    GuardState state = states.get(id);
+                    if (state == null || !state.isPaused()) {
+                        continue;
+                    }
+                    total++;
+                    if (out.size() < limit) {
+                        out.add(paused(type, id, view(type, id, state)));
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            // rebalancing: the stores of this instance are not queryable now; the caller marks it
+            throw new NotQueryableException(indexStore + " is not queryable: " + e.getMessage());
+        }
+        return total;
+    }
+
+    GuardView view(String type, String id, GuardState state) {
+        return type.equals("source") ? policies.sourceView(id, state) : policies.triggerView(id, state);
+    }
+
+    static PausedEntity paused(String type, String id, GuardView view) {
+        List<PauseCause> causes = view.causes();
+        String reason;
+        Optional<Instant> until;
+        String actor = "scheduler";
+        if (causes.contains(PauseCause.OPERATOR)) {
+            reason = "operator-pause";
+            until = view.operatorUntil();
+            actor = view.operatorActor().orElse("operator");
+        } else if (causes.contains(PauseCause.BREAKER)) {
+            reason = "error-rate";
+            until = view.breakerOpenUntil();
+        } else {
+            reason = "rate-limit-exceeded";
+            until = view.resumeAt();
+        }
+        return new PausedEntity(type, id, causes, reason, view.pausedAt(), until, actor);
+    }
+
+    /** The local stores cannot be read right now (a rebalance is under way). */
+    public static final class NotQueryableException extends RuntimeException {
+        public NotQueryableException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.eventscheduler.app.kafka;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eventscheduler.admin.AdminServer;
+import org.eventscheduler.admin.AdminSettings;
+import org.eventscheduler.admin.http.AdminApi;
+import org.eventscheduler.admin.query.CommandWriter;
+import org.eventscheduler.admin.query.DlqReader;
+import org.eventscheduler.admin.query.EntityPolicies;
+import org.eventscheduler.admin.query.EntityQuery;
+import org.eventscheduler.admin.query.HealthQuery;
+import org.eventscheduler.admin.query.IngressLagReader;
+import org.eventscheduler.admin.query.LocalStatusReader;
+import org.eventscheduler.admin.query.PeerClient;
+import org.eventscheduler.admin.query.StreamsAccess;
+import org.eventscheduler.admin.query.TriggerCatalog;
+import org.eventscheduler.admin.security.AdminTokens;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the admin API from the configuration and a running {@link SchedulerRunner}, and starts the
+ * Helidon server; closes it all in the reverse order.
+ */
+public final class AdminWiring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminWiring.class);
+
+    private final AdminServer server;
+    private final HealthQuery health;
+    private final IngressLagReader lag;
+    private final DlqReader dlq;
+    private final CommandWriter commands;
+
+    private AdminWiring(AdminServer server, HealthQuery health, IngressLagReader lag, DlqReader dlq,
+                        CommandWriter commands) {
+        this.server = server;
+        this.health = health;
+        this.lag = lag;
+        this.dlq = dlq;
+        this.commands = commands;
+    }
+
+    /** The host name peers reach this instance at: {@code admin.advertised-host}, else this host's name. */
+    public static String advertisedHost(AdminSettings admin) {
+        if (!admin.advertisedHost().isEmpty()) {
+            return admin.advertisedHost();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The settings with a peer token: the configured one, or a generated one (one instance only). */
+    public static AdminSettings withPeerToken(AdminSettings admin) {
+        if (!admin.peerToken().isEmpty()) {
+            return admin;
+        }
+        LOG.warn("admin.peer-token is not set: generated one for this process; instances of one deployment "
+                + "need the same peer token to answer each other's queries");
+        return admin.withTokens(admin.tokens(), AdminTokens.generate());
+    }
+
+    public static AdminWiring start(SchedulerConfig config, SchedulerRunner runner, SchedulerMetrics metrics,
+                                    PrometheusMeterRegistry registry) {
+        AdminSettings admin = config.admin();
+        Clock clock = Clock.systemUTC();
+        Properties clients = SchedulerRunner.adminProperties(config);
+        StreamsAccess streams = StreamsAccess.of(runner.streams(), new HostInfo(advertisedHost(admin), admin.port()));
+        TriggerCatalog catalog = new TriggerCatalog(streams, config.triggers().defaults());
+        EntityPolicies policies = new EntityPolicies(config.rateWindow(), config.sources(), catalog);
+        PeerClient peers = new PeerClient(admin.peerToken(), admin.peerTimeout());
+        LocalStatusReader local = new LocalStatusReader(streams, metrics, policies, config.instanceId(), clock);
+        IngressLagReader lag = new IngressLagReader(clients, config.kafka().applicationId(), config.topics().ingress(),
+                clock, Duration.ofSeconds(1));
+        HealthQuery health = new HealthQuery(streams, local, peers, lag, admin.health(), clock);
+        DlqReader dlq = new DlqReader(clients, config.topics().dlq(), admin.dlqPreviewBytes(), admin.dlqMaxScan());
+        CommandWriter commands = new CommandWriter(clients, config.topics().control(), config.topics().triggers(),
+                Duration.ofSeconds(10));
+        AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
+                new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
+        return new AdminWiring(AdminServer.start(api), health, lag, dlq, commands);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        health.close();
+        lag.close();
+        dlq.close();
+        commands.close();
+    }
+}
