@@ -17,6 +17,7 @@ import org.eventscheduler.admin.security.Role;
 import org.eventscheduler.app.config.DemoSettings;
 import org.eventscheduler.app.config.KafkaSettings;
 import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.demo.DemoMonitor;
 import org.eventscheduler.app.demo.DemoTraffic;
 import org.eventscheduler.app.demo.DemoWorkflowEngine;
@@ -64,9 +65,9 @@ final class DemoCommand implements Callable<Integer> {
                     loaded.kafka().clientProperties()))
                     .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()));
 
-            Instance instance = Instance.start(demo, false, resources);
-            SchedulerRunner runner = instance.runner;
-            SchedulerMetrics metrics = instance.metrics;
+            SchedulerInstance instance = resources.add(SchedulerInstance.start(demo, false));
+            SchedulerRunner runner = instance.runner();
+            SchedulerMetrics metrics = instance.metrics();
             if (demo.triggers().applyOnStartFile().isEmpty()) {
                 try (var triggers = DemoCommand.class.getResourceAsStream("/demo-triggers.yaml")) {
                     TriggerPublisher.publish(demo, TriggerPublisher.read(triggers, "demo-triggers.yaml",

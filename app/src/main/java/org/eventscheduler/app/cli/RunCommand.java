@@ -3,6 +3,7 @@ package org.eventscheduler.app.cli;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.kafka.SchedulerInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,8 +22,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         SchedulerConfig loaded = config.load();
         try (Resources resources = new Resources().closeOnShutdown()) {
-            Instance instance = Instance.start(loaded, resetState, resources);
-            KafkaStreams.State end = instance.runner.awaitTermination();
+            SchedulerInstance instance = resources.add(SchedulerInstance.start(loaded, resetState));
+            KafkaStreams.State end = instance.runner().awaitTermination();
             return end == KafkaStreams.State.ERROR ? 1 : 0;
         }
     }

@@ -15,14 +15,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, version = "event-scheduler 0.1.0",
         description = "Admits events from Kafka and contains event storms, malformed events and misbehaving sources.",
-        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, TriggersCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, OperatorCommands.Status.class, OperatorCommands.Paused.class,
+                OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.Dlq.class,
+                TriggersCommand.class, TailCommand.class})
 public final class SchedulerCommand implements Runnable {
     /** Exit status of a run that failed with a user-facing error. */
     public static final int USER_ERROR = 2;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "say which command to run: run, demo, tail or triggers");
+        throw new CommandLine.ParameterException(new CommandLine(this), "say which command to run; see --help");
     }
 
     public static int execute(String... args) {
@@ -46,7 +48,8 @@ public final class SchedulerCommand implements Runnable {
         }
         if (exception instanceof EmbeddedKafkaBroker.PortInUseException
                 || exception instanceof TopicProvisioner.TopicProvisioningException
-                || exception instanceof TriggerPublisher.InvalidTriggerFileException) {
+                || exception instanceof TriggerPublisher.InvalidTriggerFileException
+                || exception instanceof AdminClient.AdminCallException) {
             return exception.getMessage();
         }
         return null;

@@ -34,14 +34,16 @@ public final class AdminWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminWiring.class);
 
     private final AdminServer server;
+    private final AdminApi api;
     private final HealthQuery health;
     private final IngressLagReader lag;
     private final DlqReader dlq;
     private final CommandWriter commands;
 
-    private AdminWiring(AdminServer server, HealthQuery health, IngressLagReader lag, DlqReader dlq,
+    private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, IngressLagReader lag, DlqReader dlq,
                         CommandWriter commands) {
         this.server = server;
+        this.api = api;
         this.health = health;
         this.lag = lag;
         this.dlq = dlq;
@@ -88,7 +90,11 @@ public final class AdminWiring implements AutoCloseable {
                 Duration.ofSeconds(10));
         AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
                 new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
-        return new AdminWiring(AdminServer.start(api), health, lag, dlq, commands);
+        return new AdminWiring(AdminServer.start(api), api, health, lag, dlq, commands);
+    }
+
+    public AdminApi api() {
+        return api;
     }
 
     public int port() {

@@ -70,7 +70,7 @@ class SchedulerCommandTest {
                   workflow: audit
                   rate-limit: {max-events: 0, action: pause}
                 """);
-        int status = SchedulerCommand.execute("triggers", "apply", triggers.toString(), "--bootstrap-servers", "localhost:1");
+        int status = SchedulerCommand.execute("triggers", "apply", triggers.toString(), "--url", "http://localhost:1", "--token", "x");
         assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
         assertThat(errLines()).isEqualTo("scheduler: " + triggers
                 + ": trigger broken: rate-limit.max-events: must be a positive number of events, was 0");

@@ -1,0 +1,100 @@
+package org.eventscheduler.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.eventscheduler.admin.query.AdminJson;
+
+/** The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}. */
+final class AdminClient {
+    private static final ObjectMapper JSON = AdminJson.MAPPER;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String url;
+    private final String token;
+
+    AdminClient(String url, String token) {
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.token = token;
+    }
+
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    }
+
+    JsonNode get(String path) {
+        return call(HttpRequest.newBuilder(URI.create(url + path)).GET(), path);
+    }
+
+    JsonNode post(String path, Object body) {
+        return call(HttpRequest.newBuilder(URI.create(url + path)).POST(json(body)), path);
+    }
+
+    JsonNode put(String path, Object body) {
+        return call(HttpRequest.newBuilder(URI.create(url + path)).PUT(json(body)), path);
+    }
+
+    /** The status code of a GET, for commands whose exit status follows it. */
+    record Answer(int status, JsonNode body) {
+    }
+
+    Answer getWithStatus(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).GET(), path);
+    }
+
+    private static HttpRequest.BodyPublisher json(Object body) {
+        try {
+            return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new AdminCallException("cannot write the request: " + e.getMessage());
+        }
+    }
+
+    private JsonNode call(HttpRequest.Builder request, String path) {
+        Answer answer = send(request, path);
+        if (answer.status() >= 400) {
+            throw new AdminCallException(answer.status() + ": " + answer.body().path("error").asText(answer.body().toString()));
+        }
+        return answer.body();
+    }
+
+    private Answer send(HttpRequest.Builder request, String path) {
+        if (token == null || token.isBlank()) {
+            throw new AdminCallException("no token: pass --token or set EVENT_SCHEDULER_TOKEN");
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request
+                    .timeout(Duration.ofSeconds(15))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Answer(response.statusCode(), body);
+        } catch (ConnectException e) {
+            throw new AdminCallException("cannot reach the admin API at " + url + " (is the scheduler running? --url or EVENT_SCHEDULER_URL)");
+        } catch (HttpTimeoutException e) {
+            throw new AdminCallException("the admin API at " + url + " did not answer " + path + " in time");
+        } catch (IOException e) {
+            throw new AdminCallException("calling " + url + path + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminCallException("interrupted");
+        }
+    }
+
+    /** A call of the admin API failed; the message is the one line the command line prints. */
+    static final class AdminCallException extends RuntimeException {
+        AdminCallException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.eventscheduler.app.kafka;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+
+/**
+ * One instance of the application as {@code run} and {@code demo} start it: the Kafka Streams runner
+ * and, when enabled, the admin server, with one Prometheus registry for both.
+ */
+public final class SchedulerInstance implements AutoCloseable {
+    private final SchedulerConfig config;
+    private final SchedulerMetrics metrics;
+    private final SchedulerRunner runner;
+    private AdminWiring admin;
+
+    private SchedulerInstance(SchedulerConfig config) {
+        this.config = config;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        this.metrics = new SchedulerMetrics(registry);
+        this.runner = new SchedulerRunner(config, metrics);
+    }
+
+    /**
+     * Starts Kafka Streams, then the admin server; the admin port (0: a free one) is fixed first, as
+     * Kafka Streams advertises it. On a failure, what was started is closed again.
+     */
+    public static SchedulerInstance start(SchedulerConfig config, boolean resetLocalState) {
+        SchedulerConfig resolved = config;
+        if (config.admin().enabled()) {
+            int port = config.admin().port() == 0 ? EmbeddedKafkaBroker.freePort()
+                    : EmbeddedKafkaBroker.requireFree(config.admin().port());
+            resolved = config.withAdmin(AdminWiring.withPeerToken(config.admin().withPort(port)));
+        }
+        SchedulerInstance instance = new SchedulerInstance(resolved);
+        try {
+            instance.runner.start(resetLocalState);
+            if (resolved.admin().enabled()) {
+                instance.admin = AdminWiring.start(resolved, instance.runner, instance.metrics,
+                        (PrometheusMeterRegistry) instance.metrics.registry());
+            }
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+        return instance;
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    public SchedulerMetrics metrics() {
+        return metrics;
+    }
+
+    public SchedulerRunner runner() {
+        return runner;
+    }
+
+    /** The admin server's port; -1 when it is disabled. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** The admin API's objects, for in-memory routing; empty when it is disabled. */
+    public java.util.Optional<org.eventscheduler.admin.http.AdminApi> adminApi() {
+        return admin == null ? java.util.Optional.empty() : java.util.Optional.of(admin.api());
+    }
+
+    /** Stops the admin server only (Kafka Streams goes on): what a peer sees of an instance whose API hangs or died. */
+    public void stopAdmin() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAdmin();
+        runner.close();
+    }
+}

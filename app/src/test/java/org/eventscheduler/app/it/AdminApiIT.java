@@ -1,0 +1,439 @@
+package org.eventscheduler.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.media.MediaContext;
+import io.helidon.http.media.jackson.JacksonSupport;
+import io.helidon.webclient.api.ClientRequestBase;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.DirectClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eventscheduler.admin.AdminSettings;
+import org.eventscheduler.admin.http.AdminApi;
+import org.eventscheduler.admin.http.AdminRouting;
+import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.admin.query.HealthQuery;
+import org.eventscheduler.admin.query.HealthThresholds;
+import org.eventscheduler.admin.query.IngressLagReader;
+import org.eventscheduler.admin.query.PeerClient;
+import org.eventscheduler.app.config.ConfigLoader;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.app.kafka.SchedulerInstance;
+import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every endpoint, status code and role of the admin API, against one running instance on the embedded
+ * broker: the same assertions run in memory through the routing ({@link DirectClient}) and over a real
+ * socket.
+ */
+class AdminApiIT {
+    static final String OPERATOR = "operator-token-0123456789";
+    static final String VIEWER = "viewer-token-0123456789";
+    static final String PEER = "peer-token-0123456789abc";
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    static EmbeddedKafkaBroker broker;
+    static SchedulerInstance instance;
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedKafkaBroker.start(0);
+        dir = Files.createTempDirectory("admin-it-");
+        Path triggers = dir.resolve("triggers.yaml");
+        Files.writeString(triggers, """
+                - id: t-orders
+                  source: orders
+                  type: order.created
+                  workflow: fulfil
+                """);
+        instance = SchedulerInstance.start(config(broker, "admin-it-" + UUID.randomUUID().toString().substring(0, 8),
+                dir.resolve("state"), triggers, Map.of()), false);
+        assertThat(instance.runner().awaitRunning(TIMEOUT)).isTrue();
+        SchedulerConfig config = instance.config();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(broker.bootstrapServers())) {
+            for (int i = 0; i < 3000; i++) {
+                producer.send(new ProducerRecord<>(config.topics().ingress(), bytes("storm"), event("s-" + i, "storm", "page.viewed")));
+            }
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(config.topics().ingress(), bytes("orders"), event("o-" + i, "orders", "order.created")));
+            }
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(config.topics().ingress(), bytes("legacy"),
+                        bytes("{\"specversion\":\"1.0\",\"id\":\"bad-" + i + "\",\"source\":\"legacy\"}")));
+            }
+            producer.send(new ProducerRecord<>(config.topics().ingress(), bytes("junk"), new byte[] {(byte) 0xFF, 0x00}));
+        }
+        KafkaTestClients.awaitRecord(broker.bootstrapServers(), config.topics().paused(),
+                r -> new String(r.key(), StandardCharsets.UTF_8).equals("source:storm"), TIMEOUT);
+        KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().dlq(), 4, TIMEOUT, Duration.ZERO);
+    }
+
+    @AfterAll
+    static void stop() {
+        instance.close();
+        broker.close();
+    }
+
+    static SchedulerConfig config(EmbeddedKafkaBroker broker, String applicationId, Path stateDir, Path triggers,
+                                  Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SCHEDULER_KAFKA__BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("SCHEDULER_KAFKA__APPLICATION_ID", applicationId);
+        env.put("SCHEDULER_KAFKA__STATE_DIR", stateDir.toString());
+        env.put("SCHEDULER_KAFKA__CLOSE_TIMEOUT", "20s");
+        env.put("SCHEDULER_INSTANCE_ID", applicationId + "-" + stateDir.getFileName());
+        env.put("SCHEDULER_ADMIN__PORT", "0");
+        env.put("SCHEDULER_ADMIN__ADVERTISED_HOST", "localhost");
+        env.put("SCHEDULER_ADMIN__PEER_TOKEN", PEER);
+        env.put("SCHEDULER_ADMIN__TOKENS", "[{\"name\":\"alice\",\"role\":\"operator\",\"token\":\"" + OPERATOR + "\"},"
+                + "{\"name\":\"grafana\",\"role\":\"viewer\",\"token\":\"" + VIEWER + "\"}]");
+        env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
+        String suffix = applicationId.substring(applicationId.lastIndexOf('-') + 1);
+        for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused", "triggers", "control",
+                "workflow-starts", "start-results")) {
+            env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
+        }
+        env.putAll(extra);
+        return ConfigLoader.load(Optional.empty(), env);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] event(String id, String source, String type) {
+        return bytes("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"type\":\"" + type
+                + "\",\"data\":{\"n\":1}}");
+    }
+
+    /** A client over the in-memory routing of {@code api}. */
+    static Http1Client inMemory(AdminApi api) {
+        HttpRouting.Builder routing = HttpRouting.builder();
+        AdminRouting.routing(routing, api);
+        return new DirectClient(routing);
+    }
+
+    /** An answer: status, body as text and as JSON (when it is JSON). */
+    record Reply(int status, String text) {
+        JsonNode json() {
+            try {
+                return AdminJson.MAPPER.readTree(text);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
+        }
+    }
+
+    /** A request for {@code pathAndQuery}: the web client takes the query as parameters, not in the path. */
+    static Http1ClientRequest request(Http1Client client, io.helidon.http.Method method, String pathAndQuery) {
+        int question = pathAndQuery.indexOf('?');
+        Http1ClientRequest request = client.method(method)
+                .path(question < 0 ? pathAndQuery : pathAndQuery.substring(0, question));
+        if (question >= 0) {
+            for (String pair : pathAndQuery.substring(question + 1).split("&")) {
+                int equals = pair.indexOf('=');
+                request.queryParam(pair.substring(0, equals), java.net.URLDecoder.decode(pair.substring(equals + 1),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        return request;
+    }
+
+    static Reply send(Http1ClientRequest request, String token, String body) {
+        if (token != null) {
+            request.header(HeaderValues.create(HeaderNames.AUTHORIZATION, "Bearer " + token));
+        }
+        request.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
+        try (Http1ClientResponse response = body == null ? request.request() : request.submit(body)) {
+            return new Reply(response.status().code(), response.as(String.class));
+        }
+    }
+
+    abstract static class Contract {
+        abstract Http1Client client();
+
+        Reply get(String path, String token) {
+            return send(request(client(), io.helidon.http.Method.GET, path), token, null);
+        }
+
+        Reply post(String path, String token, String body) {
+            return send(client().post(path), token, body);
+        }
+
+        Reply put(String path, String token, String body) {
+            return send(client().put(path), token, body);
+        }
+
+        Reply delete(String path, String token) {
+            return send(client().delete(path), token, null);
+        }
+
+        @Test
+        void healthAnswersForTheWholeClusterToAnyRole() {
+            Reply reply = get("/admin/event-health", VIEWER);
+            assertThat(reply.status()).isEqualTo(200);
+            JsonNode health = reply.json();
+            assertThat(health.path("status").asText()).isIn("OK", "DEGRADED");
+            assertThat(health.path("paused").path("entities").findValuesAsText("id")).contains("storm");
+            assertThat(health.path("paused").path("sources").asLong()).isGreaterThanOrEqualTo(1);
+            assertThat(health.path("deadLettered").path("lastHour").path("undecodable").asLong()).isEqualTo(1);
+            assertThat(health.path("deadLettered").path("lastHour").path("missing-attribute").asLong()).isEqualTo(3);
+            assertThat(health.path("throttled").path("lastHour").path("source-paused").asLong()).isPositive();
+            assertThat(health.path("ingress").path("partitions")).hasSize(4);
+            assertThat(health.path("ingress").has("lagRecords")).isTrue();
+            assertThat(health.path("instances")).hasSize(1);
+            assertThat(health.path("instances").get(0).path("answered").asBoolean()).isTrue();
+            assertThat(health.path("instances").get(0).path("state").asText()).isEqualTo("RUNNING");
+            assertThat(health.path("thresholds").path("lagSeconds").path("critical").asDouble()).isEqualTo(300);
+            assertThat(health.path("complete").asBoolean()).isTrue();
+            assertThat(health.has("generatedAt")).isTrue();
+            assertThat(get("/admin/event-health", OPERATOR).status()).isEqualTo(200);
+        }
+
+        @Test
+        void everyAdminRouteNeedsAValidToken() {
+            Reply none = get("/admin/event-health", null);
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.json().path("error").asText()).contains("bearer token is required");
+            assertThat(get("/admin/paused", "not-a-token-at-all").status()).isEqualTo(401);
+            assertThat(get("/admin/triggers", PEER).status()).as("the peer token is not an admin token").isEqualTo(401);
+            assertThat(get("/internal/status", OPERATOR).status()).as("internal needs the peer token").isEqualTo(401);
+            assertThat(get("/internal/status", PEER).status()).isEqualTo(200);
+        }
+
+        @Test
+        void viewersReadButDoNotAct() {
+            Reply forbidden = post("/admin/sources/orders/pause", VIEWER, "{\"reason\":\"x\"}");
+            assertThat(forbidden.status()).isEqualTo(403);
+            assertThat(forbidden.json().path("error").asText()).contains("operator role");
+            assertThat(put("/admin/triggers/t-x", VIEWER, "{\"type\":\"t\",\"workflow\":\"w\"}").status()).isEqualTo(403);
+            assertThat(delete("/admin/triggers/t-orders", VIEWER).status()).isEqualTo(403);
+            assertThat(post("/admin/triggers/t-orders/resume", VIEWER, "{}").status()).isEqualTo(403);
+        }
+
+        @Test
+        void pausedListsTheClustersPausedEntities() {
+            Reply reply = get("/admin/paused?limit=10", VIEWER);
+            assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+            JsonNode storm = reply.json().path("entities").get(0);
+            assertThat(storm.path("entityType").asText()).isEqualTo("source");
+            assertThat(storm.path("id").asText()).isEqualTo("storm");
+            assertThat(storm.path("causes").get(0).asText()).isEqualTo("rate");
+            assertThat(storm.path("actor").asText()).isEqualTo("scheduler");
+            assertThat(storm.has("since")).isTrue();
+            assertThat(get("/admin/paused?limit=0", VIEWER).status()).isEqualTo(400);
+        }
+
+        @Test
+        void aSourceIsServedByItsOwnerWithItsRateAndBreaker() {
+            Reply storm = get("/admin/sources/storm", VIEWER);
+            assertThat(storm.status()).isEqualTo(200);
+            JsonNode state = storm.json().path("state");
+            assertThat(state.path("state").asText()).isEqualTo("PAUSED");
+            assertThat(state.path("limit").asLong()).isEqualTo(1000);
+            assertThat(state.path("rate").asLong()).isPositive();
+            assertThat(state.path("breaker").asText()).isEqualTo("CLOSED");
+            assertThat(storm.json().path("servedBy").asText()).isEqualTo("localhost:" + instance.adminPort());
+
+            Reply legacy = get("/admin/sources/legacy", VIEWER);
+            assertThat(legacy.json().path("state").path("breakerFailures").asInt()).isEqualTo(3);
+            assertThat(get("/admin/sources/never-seen", VIEWER).status()).isEqualTo(404);
+            assertThat(get("/admin/sources/" + "x".repeat(600), VIEWER).status()).isEqualTo(400);
+            assertThat(get("/admin/sources/https://example.com/with/slashes", VIEWER).status())
+                    .as("source ids are URI references").isEqualTo(404);
+        }
+
+        @Test
+        void operatorsPauseAndResumeWithAReason() {
+            Reply pause = post("/admin/sources/orders/pause", OPERATOR,
+                    "{\"reason\":\"INC-1: investigating\",\"until\":\"2099-01-01T00:00:00Z\"}");
+            assertThat(pause.status()).isEqualTo(202);
+            assertThat(pause.json().path("command").path("actor").asText()).isEqualTo("alice");
+            assertThat(pause.json().path("command").path("reason").asText()).isEqualTo("INC-1: investigating");
+            assertThat(pause.json().path("command").path("entityId").asText()).isEqualTo("orders");
+            assertThat(post("/admin/sources/orders/resume", OPERATOR, "{\"reason\":\"done\"}").status()).isEqualTo(202);
+            assertThat(post("/admin/triggers/t-orders/pause", OPERATOR, "{\"reason\":\"maintenance\"}").status()).isEqualTo(202);
+            assertThat(post("/admin/triggers/t-orders/resume", OPERATOR, "{}").status()).isEqualTo(202);
+        }
+
+        @Test
+        void badCommandsAreRefusedNamingTheProblem() {
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "{}").json().path("error").asText())
+                    .contains("reason is required");
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "{not json").status()).isEqualTo(400);
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "[1,2]").status()).isEqualTo(400);
+            Reply past = post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"until\":\"2001-01-01T00:00:00Z\"}");
+            assertThat(past.status()).isEqualTo(400);
+            assertThat(past.json().path("error").asText()).contains("until must be in the future");
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"until\":\"tomorrow\"}").status())
+                    .isEqualTo(400);
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"force\":true}").json()
+                    .path("error").asText()).contains("unknown field force");
+            assertThat(post("/admin/sources/orders/explode", OPERATOR, "{}").status()).isEqualTo(404);
+            Reply huge = post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"" + "x".repeat(70_000) + "\"}");
+            assertThat(huge.status()).isEqualTo(413);
+            assertThat(huge.json().path("status").asInt()).isEqualTo(413);
+            assertThat(post("/admin/triggers/bad%20id/pause", OPERATOR, "{\"reason\":\"x\"}").status()).isEqualTo(400);
+        }
+
+        @Test
+        void triggersAreListedShownDefinedAndDeleted() {
+            Reply list = get("/admin/triggers", VIEWER);
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.json().findValuesAsText("id")).contains("t-orders");
+            Reply one = get("/admin/triggers/t-orders", VIEWER);
+            assertThat(one.status()).isEqualTo(200);
+            assertThat(one.json().path("status").asText()).isEqualTo("valid");
+            assertThat(one.json().path("definition").path("workflow").asText()).isEqualTo("fulfil");
+            assertThat(get("/admin/triggers/nope", VIEWER).status()).isEqualTo(404);
+
+            Reply defined = put("/admin/triggers/t-put", OPERATOR,
+                    "{\"source\":\"s\",\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":5,\"action\":\"throttle\"}}");
+            assertThat(defined.status()).isEqualTo(200);
+            assertThat(defined.json().path("id").asText()).isEqualTo("t-put");
+            Reply invalid = put("/admin/triggers/t-bad", OPERATOR, "{\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":-1,\"action\":\"pause\"}}");
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.json().path("error").asText()).isEqualTo(
+                    "trigger t-bad: rate-limit.max-events: must be a positive number of events, was -1");
+            assertThat(put("/admin/triggers/t-a", OPERATOR, "{\"id\":\"t-b\",\"type\":\"t\",\"workflow\":\"w\"}").json()
+                    .path("error").asText()).contains("must equal the id in the path");
+            assertThat(put("/admin/triggers/t-c", OPERATOR, "{\"type\":\"t\",\"workflow\":\"w\",\"colour\":\"red\"}").json()
+                    .path("error").asText()).startsWith("trigger t-c: colour: unknown key");
+
+            // the definition reaches the global store, then it can be deleted
+            String id = "t-del-" + UUID.randomUUID().toString().substring(0, 6);
+            assertThat(put("/admin/triggers/" + id, OPERATOR, "{\"type\":\"t\",\"workflow\":\"w\"}").status()).isEqualTo(200);
+            awaitStatus("/admin/triggers/" + id, 200);
+            assertThat(delete("/admin/triggers/" + id, OPERATOR).status()).isEqualTo(202);
+            awaitStatus("/admin/triggers/" + id, 404);
+            assertThat(delete("/admin/triggers/" + id, OPERATOR).status()).isEqualTo(404);
+        }
+
+        void awaitStatus(String path, int status) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (get(path, VIEWER).status() == status) {
+                    return;
+                }
+            }
+            throw new AssertionError(path + " did not answer " + status + " within " + TIMEOUT);
+        }
+
+        @Test
+        void theDlqIsReadNewestFirstWithFilters() {
+            Reply all = get("/admin/dlq?limit=10", VIEWER);
+            assertThat(all.status()).as(all.text()).isEqualTo(200);
+            JsonNode records = all.json().path("records");
+            assertThat(records).hasSize(4);
+            assertThat(records.get(0).path("timestamp").asText()).isGreaterThanOrEqualTo(records.get(3).path("timestamp").asText());
+            JsonNode legacy = get("/admin/dlq?reason=missing-attribute&source=legacy", VIEWER).json().path("records");
+            assertThat(legacy).hasSize(3);
+            assertThat(legacy.get(0).path("origin").asText()).startsWith(instance.config().topics().ingress() + "-");
+            assertThat(legacy.get(0).path("valuePreview").asText()).contains("\"source\":\"legacy\"");
+            assertThat(legacy.get(0).path("headers").has("__streams.errors.stacktrace")).isFalse();
+            assertThat(get("/admin/dlq?reason=oversize", VIEWER).json().path("records")).isEmpty();
+            assertThat(get("/admin/dlq?since=2099-01-01T00:00:00Z", VIEWER).json().path("records")).isEmpty();
+            assertThat(get("/admin/dlq?limit=abc", VIEWER).status()).isEqualTo(400);
+            assertThat(get("/admin/dlq?limit=0", VIEWER).status()).isEqualTo(400);
+            assertThat(get("/admin/dlq?since=yesterday", VIEWER).json().path("error").asText()).contains("ISO-8601");
+        }
+
+        @Test
+        void metricsAndProbesAreOpen() {
+            Reply metrics = get("/metrics", null);
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.text()).contains("scheduler_ingress_events_total{outcome=\"accepted\"}");
+            assertThat(get("/admin/unknown/route", VIEWER).json().path("status").asInt()).isEqualTo(404);
+        }
+    }
+
+    @Nested
+    class InMemory extends Contract {
+        private final Http1Client client = inMemory(instance.adminApi().orElseThrow());
+
+        @Override
+        Http1Client client() {
+            return client;
+        }
+    }
+
+    @Nested
+    class OnSocket extends Contract {
+        private final Http1Client client = Http1Client.builder()
+                .baseUri("http://localhost:" + instance.adminPort())
+                .mediaContext(MediaContext.builder().addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)).build())
+                .build();
+
+        @Override
+        Http1Client client() {
+            return client;
+        }
+
+        @Test
+        void probesMapTheKafkaStreamsState() {
+            assertThat(get("/observe/health/ready", null).status()).isEqualTo(200);
+            assertThat(get("/observe/health/live", null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theApiLimitsItsOwnRequestRate() {
+        AdminApi api = instance.adminApi().orElseThrow();
+        AdminSettings slow = new AdminSettings(true, "0.0.0.0", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
+                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        Http1Client client = inMemory(new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
+                api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
+        int limited = 0;
+        for (int i = 0; i < 10; i++) {
+            Reply reply = send(client.get("/admin/triggers"), VIEWER, null);
+            if (reply.status() == 429) {
+                limited++;
+                assertThat(reply.json().path("error").asText()).contains("over its request rate");
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void healthIsCriticalAndAnswers503PastACriticalThreshold() {
+        AdminApi api = instance.adminApi().orElseThrow();
+        HealthThresholds strict = new HealthThresholds(new HealthThresholds.Level(30, 300),
+                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10);
+        SchedulerConfig config = instance.config();
+        try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
+                config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+             HealthQuery health = new HealthQuery(api.streams(), api.localStatus(), new PeerClient(PEER, Duration.ofSeconds(1)),
+                     lag, strict, Clock.systemUTC())) {
+            Http1Client client = inMemory(new AdminApi(api.settings(), api.tokens(), api.streams(), health,
+                    api.localStatus(), api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
+            Reply reply = send(client.get("/admin/event-health"), VIEWER, null);
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.json().path("status").asText()).isEqualTo("CRITICAL");
+            assertThat(reply.json().path("reasons").findValuesAsText("")).isEmpty();
+            assertThat(reply.json().path("reasons").toString()).contains("paused entities");
+        }
+    }
+}
