@@ -400,6 +400,46 @@ class AdminApiIT {
     }
 
     @Test
+    void theCommandLineTalksToTheApi() {
+        String url = "http://localhost:" + instance.adminPort();
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        var originalOut = System.out;
+        var originalErr = System.err;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("status", "--url", url, "--token", VIEWER)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("paused", "--url", url, "--token", VIEWER)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("dlq", "--url", url, "--token", VIEWER,
+                    "--reason", "undecodable")).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("triggers", "list", "--url", url, "--token", VIEWER))
+                    .isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("pause", "source", "cli-source", "--reason", "cli test",
+                    "--until", "10m", "--url", url, "--token", OPERATOR)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("resume", "source", "cli-source", "--json",
+                    "--url", url, "--token", OPERATOR)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("pause", "source", "cli-source", "--reason", "x",
+                    "--url", url, "--token", VIEWER)).isEqualTo(2);
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("status", "--url", "http://localhost:1",
+                    "--token", VIEWER)).isEqualTo(2);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("status      DEGRADED").contains("INSTANCE").contains("localhost:" + instance.adminPort());
+        assertThat(printed).contains("source  storm");
+        assertThat(printed).contains("undecodable");
+        assertThat(printed).contains("t-orders  valid");
+        assertThat(printed).contains("pause source cli-source accepted (actor alice");
+        assertThat(printed).contains("\"action\" : \"resume\"");
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "scheduler: 403: this action needs the operator role; token grafana has viewer",
+                "scheduler: cannot reach the admin API at http://localhost:1 (is the scheduler running? --url or EVENT_SCHEDULER_URL)");
+    }
+
+    @Test
     void theApiLimitsItsOwnRequestRate() {
         AdminApi api = instance.adminApi().orElseThrow();
         AdminSettings slow = new AdminSettings(true, "0.0.0.0", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
@@ -432,7 +472,6 @@ class AdminApiIT {
             Reply reply = send(client.get("/admin/event-health"), VIEWER, null);
             assertThat(reply.status()).isEqualTo(503);
             assertThat(reply.json().path("status").asText()).isEqualTo("CRITICAL");
-            assertThat(reply.json().path("reasons").findValuesAsText("")).isEmpty();
             assertThat(reply.json().path("reasons").toString()).contains("paused entities");
         }
     }
