@@ -1,7 +1,9 @@
 package org.eventscheduler.admin.http;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -33,11 +35,14 @@ public final class AdminRouting {
     }
 
     public static void routing(HttpRouting.Builder routing, AdminApi api) {
-        RateLimiter limiter = RateLimiter.of("admin-api", RateLimiterConfig.custom()
+        RateLimiterRegistry limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
                 .limitForPeriod(api.settings().requestsPerSecond())
                 .limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ZERO)
                 .build());
+        RateLimiter limiter = limiters.rateLimiter("admin-api");
+        // resilience4j's own meters of the limiter: resilience4j_ratelimiter_available_permissions{name="admin-api"}
+        TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(api.metrics());
         EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
         routing.addFilter(new AccessFilter(api.tokens(), limiter))
                 .register("/admin", new HealthService(api.health()))

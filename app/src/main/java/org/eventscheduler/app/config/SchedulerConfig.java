@@ -17,7 +17,7 @@ import org.eventscheduler.topology.source.SourcePolicies;
 public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics topics,
                               TopicProvisioning topicProvisioning, IngressSettings ingress, RateWindow rateWindow,
                               SourcePolicies sources, TriggerSettings triggers, PausePolicy pausePolicy,
-                              AdminSettings admin, DemoSettings demo) {
+                              AdminSettings admin, MetricsSettings metrics, DemoSettings demo) {
     public SchedulerConfig {
         require(instanceId != null && !instanceId.isBlank(), "instance-id", "is required");
         require(kafka != null, "kafka", "is required");
@@ -29,6 +29,7 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
         require(triggers != null, "triggers", "is required");
         require(pausePolicy != null, "pause-policy", "is required");
         require(admin != null, "admin", "is required");
+        require(metrics != null, "metrics", "is required");
         require(demo != null, "demo", "is required");
     }
 
@@ -40,12 +41,26 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {
         return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sources,
-                triggers, pausePolicy, admin, demo);
+                triggers, pausePolicy, admin, metrics, demo);
     }
 
     public SchedulerConfig withAdmin(AdminSettings newAdmin) {
         return new SchedulerConfig(instanceId, kafka, topics, topicProvisioning, ingress, rateWindow, sources,
-                triggers, pausePolicy, newAdmin, demo);
+                triggers, pausePolicy, newAdmin, metrics, demo);
+    }
+
+    /**
+     * Metrics settings.
+     *
+     * @param topK            sources and triggers that keep their own series (the rest count as {@code _other})
+     * @param refreshInterval how often the lag, DLQ and pause gauges are refreshed
+     */
+    public record MetricsSettings(int topK, java.time.Duration refreshInterval) {
+        public MetricsSettings {
+            require(topK >= 1 && topK <= 1000, "top-k", "must be between 1 and 1000, was " + topK);
+            require(refreshInterval != null && refreshInterval.toMillis() >= 100, "refresh-interval",
+                    "must be at least 100ms");
+        }
     }
 
     /**

@@ -20,16 +20,20 @@ public final class SchedulerInstance implements AutoCloseable {
     private final SchedulerMetrics metrics;
     private final SchedulerRunner runner;
     private AdminWiring admin;
+    private MetricsMonitor monitor;
 
     private SchedulerInstance(SchedulerConfig config) {
         this.config = config;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new org.eventscheduler.topology.metrics.PrometheusNaming());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        this.metrics = new SchedulerMetrics(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+        this.metrics = new SchedulerMetrics(registry, config.metrics().topK());
         this.runner = new SchedulerRunner(config, metrics);
     }
 
@@ -47,6 +51,10 @@ public final class SchedulerInstance implements AutoCloseable {
         SchedulerInstance instance = new SchedulerInstance(resolved);
         try {
             instance.runner.start(resetLocalState);
+            new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(instance.runner.streams())
+                    .bindTo(instance.metrics.registry());
+            instance.monitor = new MetricsMonitor(resolved, instance.runner.streams(), instance.metrics.registry())
+                    .start(resolved.metrics().refreshInterval());
             if (resolved.admin().enabled()) {
                 instance.admin = AdminWiring.start(resolved, instance.runner, instance.metrics,
                         (PrometheusMeterRegistry) instance.metrics.registry());
@@ -91,6 +99,9 @@ public final class SchedulerInstance implements AutoCloseable {
     @Override
     public void close() {
         stopAdmin();
+        if (monitor != null) {
+            monitor.close();
+        }
         runner.close();
     }
 }

@@ -82,7 +82,17 @@ public final class EntityGuard {
 
         boolean overLimit = count > limit.maxEvents();
         if (overLimit && !s.has(PauseCause.RATE) && !s.hasShadow(PauseCause.RATE)) {
+            boolean newStreak = s.startsOverLimitStreak(bucket);
             int streak = s.markOverLimit(bucket);
+            if (newStreak) {
+                metrics.action(entityType, SchedulerMetrics.Action.THROTTLE, "over-limit");
+                LOG.atInfo()
+                        .addKeyValue("correlation_id", correlationId)
+                        .addKeyValue("entity", entityType.changelogKey(id))
+                        .addKeyValue("reason", "over-limit")
+                        .log("{} over its limit: {} records in {} against {} (action {})", entityType.changelogKey(id),
+                                count, window.size(), limit.maxEvents(), limit.action().configName());
+            }
             boolean trips = limit.action() != LimitAction.THROTTLE
                     && (streak >= policy.afterConsecutiveBuckets() || policy.isStorm(count, limit));
             if (trips) {

@@ -52,12 +52,27 @@ public final class GuardState {
         return overLimitStreak;
     }
 
+    /** Whether being over the limit in {@code bucket} starts a new streak (call before {@link #markOverLimit}). */
+    boolean startsOverLimitStreak(long bucket) {
+        return bucket != overLimitBucket && (overLimitBucket == NEVER || bucket != overLimitBucket + 1);
+    }
+
     boolean has(PauseCause cause) {
         return (causes & cause.bit()) != 0;
     }
 
     boolean hasShadow(PauseCause cause) {
         return (shadowCauses & cause.bit()) != 0;
+    }
+
+    /** Records counted in the window ending at the entity's newest bucket. */
+    public long windowCount() {
+        return window.total();
+    }
+
+    /** The breaker's state: CLOSED, OPEN or HALF_OPEN. */
+    public String breakerState() {
+        return breakerState.name();
     }
 
     /** Whether at least one cause holds: the entity's records are held. */

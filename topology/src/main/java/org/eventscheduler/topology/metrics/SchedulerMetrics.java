@@ -25,8 +25,14 @@ public final class SchedulerMetrics {
     /** {@code scheduler_throttle_actions_total{entity_type, action, reason}}: pauses and resumes. */
     public static final String THROTTLE_ACTIONS = "scheduler.throttle.actions";
 
-    /** {@code scheduler_trigger_matches_total}: (event, trigger) matches. */
+    /** {@code scheduler_trigger_matches_total{trigger}}: (event, trigger) matches; the top K triggers by recent rate, the rest {@code _other}. */
     public static final String TRIGGER_MATCHES = "scheduler.trigger.matches";
+    /** {@code scheduler_source_events_total{source}}: valid events per source; the top K sources by recent rate, the rest {@code _other}. */
+    public static final String SOURCE_EVENTS = "scheduler.source.events";
+    /** {@code scheduler_ingress_lag_seconds}: processing time minus event time, per admitted or held event. */
+    public static final String INGRESS_LAG = "scheduler.ingress.lag";
+    /** The default of how many keys keep their own series in {@link TopKCounter}s. */
+    public static final int DEFAULT_TOP_K = 50;
     /** {@code scheduler_workflow_starts_total}: workflow starts written. */
     public static final String WORKFLOW_STARTS = "scheduler.workflow.starts";
     /** {@code scheduler_start_results_total{outcome}}: results reported by the workflow engine (success, failure, unknown). */
@@ -48,7 +54,8 @@ public final class SchedulerMetrics {
 
     /** A safeguard action on an entity. */
     public enum Action {
-        PAUSE, RESUME, SHADOW_PAUSE, SHADOW_RESUME;
+        /** An entity went over its limit: the start of a throttling episode. */
+        THROTTLE, PAUSE, RESUME, SHADOW_PAUSE, SHADOW_RESUME;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -62,7 +69,24 @@ public final class SchedulerMetrics {
     private final Map<String, Counter> actions = new ConcurrentHashMap<>();
 
     public SchedulerMetrics(MeterRegistry registry) {
+        this(registry, DEFAULT_TOP_K);
+    }
+
+    /** @param topK how many sources and triggers keep their own series */
+    public SchedulerMetrics(MeterRegistry registry, int topK) {
         this.registry = registry;
+        this.triggerMatches = new TopKCounter(registry, TRIGGER_MATCHES, "(event, trigger) matches, top K triggers by recent rate",
+                "trigger", topK, java.time.Duration.ofSeconds(10), System::currentTimeMillis);
+        this.sourceEvents = new TopKCounter(registry, SOURCE_EVENTS, "Valid events per source, top K sources by recent rate",
+                "source", topK, java.time.Duration.ofSeconds(10), System::currentTimeMillis);
+        this.ingressLag = io.micrometer.core.instrument.Timer.builder(INGRESS_LAG)
+                .description("Processing time minus event time of ingress events")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500),
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1),
+                        java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(15))
+                .register(registry);
         for (IngressOutcome outcome : IngressOutcome.values()) {
             ingress.put(outcome, Counter.builder(INGRESS_EVENTS)
                     .description("Ingress events by outcome")
@@ -86,7 +110,6 @@ public final class SchedulerMetrics {
             }
             throttled.put(entityType, byReason);
         }
-        triggerMatches = Counter.builder(TRIGGER_MATCHES).description("(event, trigger) matches").register(registry);
         workflowStarts = Counter.builder(WORKFLOW_STARTS).description("Workflow starts written").register(registry);
         rejectedDefinitions = Counter.builder(TRIGGER_DEFINITIONS_REJECTED)
                 .description("Trigger definitions that could not be used").register(registry);
@@ -95,12 +118,25 @@ public final class SchedulerMetrics {
     private final RecentCounts recentDeadLetters = new RecentCounts(System::currentTimeMillis);
     private final RecentCounts recentThrottled = new RecentCounts(System::currentTimeMillis);
     private final IngressProgress progress = new IngressProgress();
-    private Counter triggerMatches;
+    private final TopKCounter triggerMatches;
+    private final TopKCounter sourceEvents;
+    private final io.micrometer.core.instrument.Timer ingressLag;
     private Counter workflowStarts;
     private Counter rejectedDefinitions;
 
-    public void triggerMatch() {
-        triggerMatches.increment();
+    /** One match of {@code trigger}, whose windowed count is {@code recentCount}. */
+    public void triggerMatch(String trigger, long recentCount) {
+        triggerMatches.increment(trigger, recentCount);
+    }
+
+    /** One valid event of {@code source}, whose windowed count is {@code recentCount}. */
+    public void sourceEvent(String source, long recentCount) {
+        sourceEvents.increment(source, recentCount);
+    }
+
+    /** How far behind its event time an event was processed. */
+    public void ingressLag(long millis) {
+        ingressLag.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void workflowStart() {

@@ -101,6 +101,8 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         if (verdict == EntityGuard.Verdict.ADMIT) {
             guard.outcome(source, state, timestamp, policy.breaker(), false, event.correlationId(), changes);
         }
+        metrics.sourceEvent(source, state.windowCount());
+        metrics.ingressLag(System.currentTimeMillis() - timestamp);
         save(source, state, nextCheck);
         switch (verdict) {
             case ADMIT -> admit(record, event);

@@ -59,7 +59,6 @@ final class TriggerMatcher implements Processor<String, SourceDecision, String, 
             } catch (EventEnvelope.EvaluationProblem problem) {
                 error = Optional.of(problem.getMessage());
             }
-            metrics.triggerMatch();
             Headers headers = new RecordHeaders(record.headers().toArray());
             SchedulerHeaders.put(headers, SchedulerHeaders.TRIGGER, trigger.id());
             context.forward(new Record<>(trigger.id(), new TriggerInput.Match(trigger.id(), trigger.workflow(),

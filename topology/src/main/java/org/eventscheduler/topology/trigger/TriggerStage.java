@@ -69,6 +69,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         GuardState state = load(id, timestamp);
         long nextCheck = guard.nextCheck(state);
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        metrics.triggerMatch(id, state.windowCount());
         if (match.error().isPresent()) {
             if (guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes)) {
                 guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);

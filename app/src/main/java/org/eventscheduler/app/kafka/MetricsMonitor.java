@@ -1,0 +1,197 @@
+package org.eventscheduler.app.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.admin.query.IngressLag;
+import org.eventscheduler.admin.query.IngressLagReader;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.guard.GuardState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges refreshed in the background (every {@code metrics.refresh-interval}), each reported only by
+ * the instance that owns what it measures, so that {@code sum()} across instances is the cluster's
+ * value: the lag of the ingress partitions this instance processes, the records retained in the DLQ
+ * partitions of the same numbers, and the paused entities and open breakers of its own tasks.
+ */
+public final class MetricsMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsMonitor.class);
+
+    private final SchedulerConfig config;
+    private final KafkaStreams streams;
+    private final IngressLagReader lag;
+    private final Admin admin;
+    private final MultiGauge lagRecords;
+    private final MultiGauge lagSeconds;
+    private final MultiGauge paused;
+    private final MultiGauge breakers;
+    private final AtomicLong dlqRetained = new AtomicLong();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "metrics-monitor");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public MetricsMonitor(SchedulerConfig config, KafkaStreams streams, MeterRegistry registry) {
+        this.config = config;
+        this.streams = streams;
+        this.lag = new IngressLagReader(SchedulerRunner.adminProperties(config), config.kafka().applicationId(),
+                config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+        this.admin = Admin.create(SchedulerRunner.adminProperties(config));
+        this.lagRecords = MultiGauge.builder("scheduler.ingress.partition.lag.records")
+                .description("Ingress records not yet processed, per partition this instance processes")
+                .register(registry);
+        this.lagSeconds = MultiGauge.builder("scheduler.ingress.partition.lag").baseUnit("seconds")
+                .description("Age of the oldest unprocessed ingress record, per partition this instance processes")
+                .register(registry);
+        this.paused = MultiGauge.builder("scheduler.paused.entities")
+                .description("Paused sources and triggers in this instance's tasks, by entity type")
+                .register(registry);
+        this.breakers = MultiGauge.builder("scheduler.breakers")
+                .description("Circuit breakers not closed in this instance's tasks, by entity type and state")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("scheduler.dlq.retained", dlqRetained, AtomicLong::get)
+                .baseUnit("records")
+                .description("Records retained in the DLQ partitions whose number this instance processes on ingress")
+                .register(registry);
+    }
+
+    public MetricsMonitor start(Duration interval) {
+        executor.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    void refresh() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return;
+        }
+        try {
+            Set<Integer> owned = ownedIngressPartitions();
+            refreshLag(owned);
+            refreshDlq(owned);
+            refreshPauses();
+        } catch (Exception e) {
+            LOG.warn("could not refresh the lag, DLQ and pause gauges: {}", e.toString());
+        }
+    }
+
+    private Set<Integer> ownedIngressPartitions() {
+        Set<Integer> owned = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            thread.activeTasks().forEach(task -> task.topicPartitions().stream()
+                    .filter(partition -> partition.topic().equals(config.topics().ingress()))
+                    .forEach(partition -> owned.add(partition.partition())));
+        }
+        return owned;
+    }
+
+    private void refreshLag(Set<Integer> owned) throws Exception {
+        IngressLag ingress = lag.read(Duration.ofSeconds(5));
+        List<MultiGauge.Row<?>> records = new ArrayList<>();
+        List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+        for (IngressLag.PartitionLag partition : ingress.partitions()) {
+            if (owned.contains(partition.partition())) {
+                Tags tags = Tags.of("partition", String.valueOf(partition.partition()));
+                records.add(MultiGauge.Row.of(tags, partition.lagRecords()));
+                seconds.add(MultiGauge.Row.of(tags, partition.lagSeconds()));
+            }
+        }
+        lagRecords.register(records, true);
+        lagSeconds.register(seconds, true);
+    }
+
+    private void refreshDlq(Set<Integer> owned) throws Exception {
+        String dlq = config.topics().dlq();
+        int ingressPartitions = admin.describeTopics(List.of(config.topics().ingress())).allTopicNames()
+                .get(5, TimeUnit.SECONDS).get(config.topics().ingress()).partitions().size();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(dlq)).allTopicNames().get(5, TimeUnit.SECONDS).get(dlq).partitions()
+                .stream()
+                .filter(info -> owned.contains(info.partition() % ingressPartitions))
+                .forEach(info -> {
+                    earliest.put(new TopicPartition(dlq, info.partition()), OffsetSpec.earliest());
+                    latest.put(new TopicPartition(dlq, info.partition()), OffsetSpec.latest());
+                });
+        long retained = 0;
+        if (!earliest.isEmpty()) {
+            var begin = admin.listOffsets(earliest).all().get(5, TimeUnit.SECONDS);
+            var end = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+            for (TopicPartition partition : earliest.keySet()) {
+                retained += end.get(partition).offset() - begin.get(partition).offset();
+            }
+        }
+        dlqRetained.set(retained);
+    }
+
+    private void refreshPauses() {
+        Map<String, Long> pausedByType = new HashMap<>(Map.of("source", 0L, "trigger", 0L));
+        Map<List<String>, Long> breakersByState = new HashMap<>();
+        count("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedByType, breakersByState);
+        count("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedByType, breakersByState);
+        List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
+        pausedByType.forEach((type, count) -> pausedRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), count)));
+        paused.register(pausedRows, true);
+        List<MultiGauge.Row<?>> breakerRows = new ArrayList<>();
+        for (String type : List.of("source", "trigger")) {
+            for (String state : List.of("open", "half_open")) {
+                breakerRows.add(MultiGauge.Row.of(Tags.of("entity_type", type, "state", state),
+                        breakersByState.getOrDefault(List.of(type, state), 0L)));
+            }
+        }
+        breakers.register(breakerRows, true);
+    }
+
+    private void count(String type, String indexStore, String stateStore, Map<String, Long> pausedByType,
+                       Map<List<String>, Long> breakersByState) {
+        ReadOnlyKeyValueStore<String, Long> index = streams.store(
+                StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
+        try (KeyValueIterator<String, Long> entries = index.all()) {
+            while (entries.hasNext()) {
+                GuardState state = states.get(entries.next().key);
+                if (state == null) {
+                    continue;
+                }
+                if (state.isPaused()) {
+                    pausedByType.merge(type, 1L, Long::sum);
+                }
+                if (!state.breakerState().equals("CLOSED")) {
+                    breakersByState.merge(List.of(type, state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L, Long::sum);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        lag.close();
+        admin.close(Duration.ofSeconds(2));
+    }
+}
