@@ -7,10 +7,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.event.InvalidEventException;
 import org.eventscheduler.topology.event.InvalidReason;
 import org.eventscheduler.topology.event.RejectedRecordException;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds this project's headers to the dead-letter records Kafka Streams builds (KIP-1034: raw key and
@@ -19,6 +22,7 @@ import org.eventscheduler.topology.metrics.SchedulerMetrics;
  * it (which differ from Kafka Streams' own when the failure happened after a repartition). Shared by the deserialization and processing exception handlers.
  */
 public final class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** Streams configuration key under which the topology's {@link SchedulerMetrics} reach the handlers. */
     public static final String METRICS_CONFIG = "scheduler.metrics";
 
@@ -56,15 +60,28 @@ public final class DeadLetters {
                 .orElseGet(() -> context.topic() + "-" + context.partition() + "@" + context.offset());
         var source = invalid.flatMap(InvalidEventException::source)
                 .or(() -> SchedulerHeaders.lastString(context.headers(), SchedulerHeaders.SOURCE));
-        for (ProducerRecord<byte[], byte[]> record : records) {
-            SchedulerHeaders.put(record.headers(), SchedulerHeaders.REASON, reason.code());
-            SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
-            source.ifPresent(s -> SchedulerHeaders.put(record.headers(), SchedulerHeaders.SOURCE, s));
-            if (record.headers().lastHeader(SchedulerHeaders.ORIGIN) == null) {
-                SchedulerHeaders.put(record.headers(), SchedulerHeaders.ORIGIN,
-                        context.topic() + "-" + context.partition() + "@" + context.offset());
+        Tracing.decision("scheduler.dlq.route", Tracing.contextOf(context.headers()), span -> {
+            span.setAttribute(Tracing.REASON, reason.code());
+            span.setAttribute(Tracing.CORRELATION_ID, correlationId);
+            source.ifPresent(s -> span.setAttribute(Tracing.SOURCE, s));
+        }, () -> {
+            LOG.atDebug()
+                    .addKeyValue("correlation_id", correlationId)
+                    .addKeyValue("entity", source.map(s -> "source:" + s).orElse("unknown"))
+                    .addKeyValue("reason", reason.code())
+                    .log("dead-lettered a record from {}-{}@{}: {}", context.topic(), context.partition(),
+                            context.offset(), exception.getMessage());
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                SchedulerHeaders.put(record.headers(), SchedulerHeaders.REASON, reason.code());
+                SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
+                source.ifPresent(s -> SchedulerHeaders.put(record.headers(), SchedulerHeaders.SOURCE, s));
+                if (record.headers().lastHeader(SchedulerHeaders.ORIGIN) == null) {
+                    SchedulerHeaders.put(record.headers(), SchedulerHeaders.ORIGIN,
+                            context.topic() + "-" + context.partition() + "@" + context.offset());
+                }
+                Tracing.inject(record.headers());
             }
-        }
+        });
         return records;
     }
 

@@ -3,9 +3,11 @@ package org.eventscheduler.topology.guard;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
@@ -304,12 +306,16 @@ public final class EntityGuard {
                     emit(id, s, PauseReason.BREAKER_CLOSED, shadow, Optional.empty(), Optional.of(figures), now,
                             correlationId, changes);
                 }
-                case HALF_OPEN -> LOG.atInfo()
+                case HALF_OPEN -> Tracing.decision("scheduler.breaker.transition", span -> {
+                    span.setAttribute(Tracing.ENTITY, entityType.changelogKey(id));
+                    span.setAttribute(Tracing.REASON, "breaker-half-open");
+                    span.setAttribute(Tracing.CORRELATION_ID, correlationId);
+                }, () -> LOG.atInfo()
                         .addKeyValue("correlation_id", correlationId)
                         .addKeyValue("entity", entityType.changelogKey(id))
                         .addKeyValue("reason", "breaker-half-open")
                         .log("circuit breaker of {} half-open: letting up to {} probes through",
-                                entityType.changelogKey(id), breaker.permittedCallsInHalfOpen());
+                                entityType.changelogKey(id), breaker.permittedCallsInHalfOpen()));
             }
         }
     }
@@ -334,7 +340,12 @@ public final class EntityGuard {
                 paused || s.resumedAt == GuardState.NEVER ? Optional.empty() : Optional.of(resumedBy),
                 s.pauseCount, correlationId, instanceId);
         metrics.action(entityType, actionOf(reason, shadow), reason.code());
-        LOG.atInfo()
+        Tracing.decision("scheduler.pause.change", span -> {
+            span.setAttribute(Tracing.ENTITY, record.key());
+            span.setAttribute(Tracing.REASON, reason.code());
+            span.setAttribute(Tracing.DECISION, record.state().name().toLowerCase(Locale.ROOT) + (shadow ? " (shadow)" : ""));
+            span.setAttribute(Tracing.CORRELATION_ID, correlationId);
+        }, () -> LOG.atInfo()
                 .addKeyValue("correlation_id", correlationId)
                 .addKeyValue("entity", record.key())
                 .addKeyValue("reason", reason.code())
@@ -343,7 +354,7 @@ public final class EntityGuard {
                         record.state(), record.causes(),
                         rate.map(r -> ", " + r.observed() + " events in " + r.window() + " against " + r.limit())
                                 .orElse(breakerFigures.map(b -> ", failure rate " + b.failureRate() + "% of "
-                                        + b.calls() + " calls, threshold " + b.failureRateThreshold() + "%").orElse("")));
+                                        + b.calls() + " calls, threshold " + b.failureRateThreshold() + "%").orElse(""))));
         changes.accept(record);
     }
 

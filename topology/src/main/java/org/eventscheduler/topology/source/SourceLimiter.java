@@ -1,8 +1,11 @@
 package org.eventscheduler.topology.source;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -17,14 +20,15 @@ import org.eventscheduler.topology.Origins;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
+import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.event.RejectedEvent;
 import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
-import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.metrics.SchedulerMetrics.IngressOutcome;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
 
@@ -89,6 +93,15 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     private void onEvent(Record<byte[], SourceInput> record, IngressEvent event) {
+        Span span = Tracing.start("scheduler.source.decision");
+        try (Scope scope = span.makeCurrent()) {
+            decide(record, event, span);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void decide(Record<byte[], SourceInput> record, IngressEvent event, Span span) {
         String source = event.source();
         long timestamp = record.timestamp();
         latestEventTime = Math.max(latestEventTime, timestamp);
@@ -104,6 +117,9 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         metrics.sourceEvent(source, state.windowCount());
         metrics.ingressLag(System.currentTimeMillis() - timestamp);
         save(source, state, nextCheck);
+        span.setAttribute(Tracing.SOURCE, source);
+        span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
+        span.setAttribute(Tracing.DECISION, verdict.name().toLowerCase(Locale.ROOT));
         switch (verdict) {
             case ADMIT -> admit(record, event);
             case HOLD_OVER_LIMIT -> hold(record, event, ThrottleReason.RATE_LIMITED);
@@ -179,14 +195,15 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     /**
-     * The original headers plus the correlation id, the source and where the event was read, on a copy:
-     * the input record is not changed.
+     * The original headers plus the correlation id, the source, where the event was read and the trace
+     * context of the decision, on a copy: the input record is not changed.
      */
     private Headers outputHeaders(Record<byte[], SourceInput> record, IngressEvent event) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
         SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, event.source());
         Origins.stampIfAbsent(headers, context);
+        Tracing.inject(headers);
         return headers;
     }
 

@@ -1,6 +1,8 @@
 package org.eventscheduler.topology.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
@@ -9,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.source.SourceDecision;
@@ -47,6 +50,19 @@ final class TriggerMatcher implements Processor<String, SourceDecision, String, 
         if (candidates.isEmpty()) {
             return;
         }
+        Span span = Tracing.start("scheduler.trigger.evaluation");
+        try (Scope scope = span.makeCurrent()) {
+            span.setAttribute(Tracing.SOURCE, event.source());
+            span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
+            span.setAttribute(Tracing.MATCHES, (long) evaluate(record, event, candidates));
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Evaluates the candidates and forwards one match per matching trigger; returns how many matched. */
+    private int evaluate(Record<String, SourceDecision> record, IngressEvent event, List<Trigger> candidates) {
+        int matched = 0;
         EventEnvelope envelope = new EventEnvelope(event, record.headers());
         for (Trigger trigger : candidates) {
             Optional<JsonNode> input = Optional.empty();
@@ -61,9 +77,12 @@ final class TriggerMatcher implements Processor<String, SourceDecision, String, 
             }
             Headers headers = new RecordHeaders(record.headers().toArray());
             SchedulerHeaders.put(headers, SchedulerHeaders.TRIGGER, trigger.id());
+            Tracing.inject(headers);
             context.forward(new Record<>(trigger.id(), new TriggerInput.Match(trigger.id(), trigger.workflow(),
                     event.id(), event.source(), event.type(), event.correlationId(), input, error),
                     record.timestamp(), headers));
+            matched++;
         }
+        return matched;
     }
 }

@@ -1,7 +1,10 @@
 package org.eventscheduler.topology.trigger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -15,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
+import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
@@ -56,6 +60,21 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
 
     @Override
     public void process(Record<String, TriggerInput> record) {
+        Span span = Tracing.start("scheduler.trigger.decision");
+        try (Scope scope = span.makeCurrent()) {
+            span.setAttribute(Tracing.TRIGGER, record.value().triggerId());
+            span.setAttribute(Tracing.DECISION, switch (record.value()) {
+                case TriggerInput.Match match -> "match";
+                case TriggerInput.StartResult result -> "result";
+                case TriggerInput.Control control -> "control";
+            });
+            decide(record);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void decide(Record<String, TriggerInput> record) {
         switch (record.value()) {
             case TriggerInput.Match match -> onMatch(record, match);
             case TriggerInput.StartResult result -> onResult(record, result);
@@ -81,6 +100,8 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
                 match.correlationId(), changes);
         save(id, state, nextCheck);
         Headers headers = outputHeaders(record);
+        Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
+        Span.current().setAttribute(Tracing.REASON, verdict.name().toLowerCase(Locale.ROOT));
         switch (verdict) {
             case ADMIT -> {
                 metrics.workflowStart();
@@ -157,10 +178,14 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         context.forward(new Record<>(change.key(), new TriggerDecision.PauseChanged(change), timestamp, headers));
     }
 
-    /** The match's headers (the event's, with its correlation id and trace context) without the internal kind. */
+    /**
+     * The match's headers (the event's, with its correlation id) without the internal kind, with the
+     * trace context of this decision.
+     */
     private static Headers outputHeaders(Record<String, TriggerInput> record) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.remove(SchedulerHeaders.KIND);
+        Tracing.inject(headers);
         return headers;
     }
 
