@@ -1,0 +1,68 @@
+package org.eventscheduler.mirror;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The mirror's meters, registered whether or not the mirror runs here (its state is then {@code off}),
+ * so that dashboards and the metrics catalogue see the same series on every instance.
+ */
+public final class MirrorMetrics {
+    private static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+
+    /** What the mirror counts per record written. */
+    public enum Kind {
+        PAUSE_CHANGE, DEAD_LETTER, TOMBSTONE, UNREADABLE
+    }
+
+    private final Map<Kind, Counter> records = new EnumMap<>(Kind.class);
+    private final Counter committed;
+    private final Counter failed;
+
+    public MirrorMetrics(MeterRegistry registry, Supplier<MirrorStatus> status) {
+        Gauge.builder("scheduler.mirror.lag", () -> status.get().lagRecords())
+                .baseUnit("records")
+                .description("changelog and DLQ records not yet in the database, in the partitions this instance mirrors")
+                .register(registry);
+        for (MirrorState state : MirrorState.values()) {
+            Gauge.builder("scheduler.mirror.state", () -> status.get().state() == state ? 1 : 0)
+                    .tag("state", state.code())
+                    .description("1 for the mirror's current state in this instance")
+                    .register(registry);
+        }
+        for (String breakerState : BREAKER_STATES) {
+            Gauge.builder("scheduler.mirror.breaker.state", () -> status.get().breakerState().equals(breakerState) ? 1 : 0)
+                    .tag("state", breakerState)
+                    .description("1 for the current state of the circuit breaker around the mirror's database")
+                    .register(registry);
+        }
+        for (Kind kind : Kind.values()) {
+            records.put(kind, Counter.builder("scheduler.mirror.records")
+                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .baseUnit("records")
+                    .description("records the mirror has written to the database (unreadable: logged and passed)")
+                    .register(registry));
+        }
+        committed = Counter.builder("scheduler.mirror.batches").tag("outcome", "committed")
+                .description("database transactions of the mirror, by outcome").register(registry);
+        failed = Counter.builder("scheduler.mirror.batches").tag("outcome", "failed")
+                .description("database transactions of the mirror, by outcome").register(registry);
+    }
+
+    void written(Kind kind, long count) {
+        records.get(kind).increment(count);
+    }
+
+    void committed() {
+        committed.increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+}
