@@ -141,6 +141,11 @@ public final class PauseMirror implements AutoCloseable {
         return this;
     }
 
+    /** Blocks until the mirror's thread has ended. */
+    public void awaitTermination() throws InterruptedException {
+        thread.join();
+    }
+
     public MirrorStatus status() {
         return status;
     }

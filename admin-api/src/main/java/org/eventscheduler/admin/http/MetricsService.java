@@ -7,10 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 
 /** {@code GET /metrics}: the Prometheus scrape of the application's Micrometer registry. */
-final class MetricsService implements HttpService {
+public final class MetricsService implements HttpService {
     private final PrometheusMeterRegistry registry;
 
-    MetricsService(PrometheusMeterRegistry registry) {
+    public MetricsService(PrometheusMeterRegistry registry) {
         this.registry = registry;
     }
 

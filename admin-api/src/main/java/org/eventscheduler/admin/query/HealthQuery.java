@@ -30,17 +30,20 @@ public final class HealthQuery implements AutoCloseable {
     private final LocalStatusReader local;
     private final PeerClient peers;
     private final IngressLagReader lag;
+    private final Optional<MirrorLagReader> mirrorLag;
     private final HealthThresholds thresholds;
     private final HealthEvaluator evaluator;
     private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** @param mirrorLag the mirror's lag, when a mirror is configured */
     public HealthQuery(StreamsAccess streams, LocalStatusReader local, PeerClient peers, IngressLagReader lag,
-                       HealthThresholds thresholds, Clock clock) {
+                       Optional<MirrorLagReader> mirrorLag, HealthThresholds thresholds, Clock clock) {
         this.streams = streams;
         this.local = local;
         this.peers = peers;
         this.lag = lag;
+        this.mirrorLag = mirrorLag;
         this.thresholds = thresholds;
         this.evaluator = new HealthEvaluator(thresholds);
         this.clock = clock;
@@ -85,6 +88,13 @@ public final class HealthQuery implements AutoCloseable {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }, executor);
+        Optional<CompletableFuture<Long>> mirrorLagAnswer = mirrorLag.map(reader -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.read(thresholds.timeout());
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }, executor));
 
         List<HealthSnapshot.Instance> instances = new ArrayList<>();
         List<LocalStatus> statuses = new ArrayList<>();
@@ -123,11 +133,26 @@ public final class HealthQuery implements AutoCloseable {
             Thread.currentThread().interrupt();
             missing.add("ingress lag: interrupted");
         }
-        return assemble(statuses, instances, ingressLag, missing, limit);
+        Optional<Long> mirrorRecords = Optional.empty();
+        if (mirrorLagAnswer.isPresent()) {
+            try {
+                mirrorRecords = Optional.of(mirrorLagAnswer.get().get(remaining(deadline), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                mirrorLagAnswer.get().cancel(true);
+                missing.add("mirror lag: the cluster did not answer within " + thresholds.timeout().toMillis() + " ms");
+            } catch (ExecutionException | RuntimeException e) {
+                missing.add("mirror lag: " + rootMessage(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                missing.add("mirror lag: interrupted");
+            }
+        }
+        return assemble(statuses, instances, ingressLag, mirrorRecords, missing, limit);
     }
 
     private HealthSnapshot assemble(List<LocalStatus> statuses, List<HealthSnapshot.Instance> instances,
-                                    Optional<IngressLag> ingressLag, List<String> missing, int limit) {
+                                    Optional<IngressLag> ingressLag, Optional<Long> mirrorRecords, List<String> missing,
+                                    int limit) {
         Map<Integer, Long> latest = new TreeMap<>();
         Map<String, PausedEntity> paused = new LinkedHashMap<>();
         long pausedTotal = 0;
@@ -176,6 +201,11 @@ public final class HealthQuery implements AutoCloseable {
         if (!anyRunning) {
             critical.add("no instance is RUNNING");
         }
+        HealthSnapshot.Mirror mirror = mirrorOf(statuses, mirrorRecords);
+        mirror.instances().stream().filter(m -> m.state().equals("backing_off")).forEach(m -> degraded.add(
+                "mirror in " + m.instance() + " is backing off: " + m.lastError().orElse("database unavailable")));
+        mirrorRecords.filter(records -> records >= thresholds.mirrorLagRecords()).ifPresent(records -> degraded.add(
+                "mirror lag " + records + " records >= degraded threshold " + thresholds.mirrorLagRecords()));
         HealthEvaluator.Evaluation evaluation = evaluator.evaluate(ingressLag.map(IngressLag::lagSeconds).orElse(0.0),
                 dlqPerMinute, (int) Math.min(Integer.MAX_VALUE, pausedTotal), degraded, critical);
         return new HealthSnapshot(evaluation.status(), evaluation.reasons(), ingress,
@@ -184,8 +214,18 @@ public final class HealthQuery implements AutoCloseable {
                 new HealthSnapshot.Counts(dlq5, dlqHour, dlqPerMinute),
                 new HealthSnapshot.Counts(throttled5, throttledHour,
                         throttled5.values().stream().mapToLong(Long::longValue).sum() / 5.0),
-                instances, thresholds, missing.isEmpty(), missing, clock.instant(),
+                mirror, instances, thresholds, missing.isEmpty(), missing, clock.instant(),
                 streams.self().host() + ":" + streams.self().port());
+    }
+
+    private HealthSnapshot.Mirror mirrorOf(List<LocalStatus> statuses, Optional<Long> mirrorRecords) {
+        List<HealthSnapshot.MirrorInstance> running = statuses.stream()
+                .filter(s -> !s.mirror().state().equals("off"))
+                .map(s -> new HealthSnapshot.MirrorInstance(s.instance(), s.mirror().state(), s.mirror().breakerState(),
+                        s.mirror().lastError(), s.mirror().lastCommit()))
+                .toList();
+        return new HealthSnapshot.Mirror(mirrorLag.isPresent(), mirrorLag.map(MirrorLagReader::groupId), mirrorRecords,
+                running);
     }
 
     private static long remaining(long deadline) {

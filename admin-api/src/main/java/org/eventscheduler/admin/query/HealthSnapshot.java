@@ -11,7 +11,7 @@ import java.util.Optional;
  * missing is listed, and the status is at least DEGRADED.
  */
 public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress ingress, Paused paused,
-                             Counts deadLettered, Counts throttled, List<Instance> instances,
+                             Counts deadLettered, Counts throttled, Mirror mirror, List<Instance> instances,
                              HealthThresholds thresholds, boolean complete, List<String> missing,
                              Instant generatedAt, String answeredBy) {
 
@@ -45,6 +45,23 @@ public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress 
 
     /** Counts by reason, summed over the instances that answered. */
     public record Counts(Map<String, Long> last5Minutes, Map<String, Long> lastHour, double perMinute) {
+    }
+
+    /**
+     * The Postgres mirror.
+     *
+     * @param configured whether a database is configured ({@code mirror.jdbc-url})
+     * @param groupId    its consumer group
+     * @param lagRecords records of the changelog and DLQ not yet in PostgreSQL, from the group's committed offsets
+     * @param instances  what each answering instance reports of the mirror it runs
+     */
+    public record Mirror(boolean configured, Optional<String> groupId, Optional<Long> lagRecords,
+                         List<MirrorInstance> instances) {
+    }
+
+    /** The mirror in one instance. */
+    public record MirrorInstance(String instance, String state, String breakerState, Optional<String> lastError,
+                                 Optional<Instant> lastCommit) {
     }
 
     /**

@@ -14,9 +14,11 @@ import java.time.Duration;
  *                        threshold that raised it, so the status does not flap around a threshold
  * @param timeout         the longest a health request waits for peers and the cluster
  * @param pausedListLimit the most paused entities listed (the total is always given)
+ * @param mirrorLagRecords at or above this many records not yet in PostgreSQL, the mirror makes the
+ *                        status DEGRADED (never CRITICAL: the mirror is for investigation, events flow without it)
  */
 public record HealthThresholds(Level lagSeconds, Level dlqPerMinute, Level pausedEntities, double recoveryRatio,
-                               Duration timeout, int pausedListLimit) {
+                               Duration timeout, int pausedListLimit, long mirrorLagRecords) {
 
     /**
      * Thresholds of one value.
@@ -38,5 +40,6 @@ public record HealthThresholds(Level lagSeconds, Level dlqPerMinute, Level pause
         require(recoveryRatio > 0 && recoveryRatio <= 1, "recovery-ratio", "must be in (0, 1], was " + recoveryRatio);
         require(timeout != null && timeout.toMillis() > 0, "timeout", "must be a positive duration");
         require(pausedListLimit >= 0, "paused-list-limit", "must not be negative");
+        require(mirrorLagRecords >= 1, "mirror-lag-records", "must be at least 1");
     }
 }

@@ -10,9 +10,10 @@ import java.util.Map;
  * tasks, and its recent dead-letter and throttle counts.
  *
  * @param pausedTotal paused entities in its tasks (the list is capped)
+ * @param mirror      the Postgres mirror as this instance runs it
  */
 public record LocalStatus(String instance, String endpoint, String streamsState, Map<Integer, Long> latestEventTime,
                           List<PausedEntity> paused, int pausedTotal, Map<String, Long> deadLettered5m,
                           Map<String, Long> deadLetteredHour, Map<String, Long> throttled5m,
-                          Map<String, Long> throttledHour, Instant generatedAt) {
+                          Map<String, Long> throttledHour, MirrorReport mirror, Instant generatedAt) {
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -24,11 +25,13 @@ public final class LocalStatusReader {
     private final SchedulerMetrics metrics;
     private final EntityPolicies policies;
     private final String instanceId;
+    private final Supplier<MirrorReport> mirror;
     private final Clock clock;
 
     public LocalStatusReader(StreamsAccess streams, SchedulerMetrics metrics, EntityPolicies policies, String instanceId,
-                             Clock clock) {
+                             Supplier<MirrorReport> mirror, Clock clock) {
         this.streams = streams;
+        this.mirror = mirror;
         this.metrics = metrics;
         this.policies = policies;
         this.instanceId = instanceId;
@@ -46,7 +49,7 @@ public final class LocalStatusReader {
                 metrics.progress().latest(), paused, total,
                 metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
                 metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
-                clock.instant());
+                mirror.get(), clock.instant());
     }
 
     private int collect(String type, String indexStore, String stateStore, int limit, List<PausedEntity> out) {

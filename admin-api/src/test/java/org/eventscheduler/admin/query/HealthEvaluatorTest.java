@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class HealthEvaluatorTest {
     private static final HealthThresholds THRESHOLDS = new HealthThresholds(
             new HealthThresholds.Level(30, 300), new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 25),
-            0.8, Duration.ofSeconds(2), 100);
+            0.8, Duration.ofSeconds(2), 100, 10_000);
 
     private final HealthEvaluator evaluator = new HealthEvaluator(THRESHOLDS);
 

@@ -26,6 +26,7 @@ import org.eventscheduler.app.embedded.EmbeddedDatabase;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerRunner;
 import org.eventscheduler.app.kafka.TriggerPublisher;
+import org.eventscheduler.mirror.Secret;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import picocli.CommandLine.Command;
@@ -63,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
                     loaded.kafka().applicationId(), loaded.kafka().processingGuarantee(), home.resolve("state"),
                     loaded.kafka().numStreamThreads(), loaded.kafka().closeTimeout(),
                     loaded.kafka().clientProperties()))
-                    .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()));
+                    .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()))
+                    .withMirror(loaded.mirror().withDatabase(database.jdbcUrl(), "postgres", new Secret("")));
 
             SchedulerInstance instance = resources.add(SchedulerInstance.start(demo, false));
             SchedulerRunner runner = instance.runner();
@@ -117,6 +119,8 @@ final class DemoCommand implements Callable<Integer> {
                 Event Scheduler demo is running.
                   Kafka broker (KRaft, in this process): %s
                   PostgreSQL (embedded):                 %s
+                    mirror of %s: tables pause_state, pause_history, dlq_summary
+                    (queries in docs/operations/mirror.md)
                   Topics: %s -> %s | %s | %s, pauses in %s
                   Traffic: %d well-behaved sources at %d events/s each; %s storms at %d events/s
                            (%d s on, %d s off) against the default limit of %,d events per %s (action %s);
@@ -136,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
                 Ctrl-C stops everything.
 
                 """,
-                broker.bootstrapServers(), database.jdbcUrl(),
+                broker.bootstrapServers(), database.jdbcUrl(), topics.paused(),
                 topics.ingress(), topics.accepted(), topics.throttled(), topics.dlq(), topics.paused(),
                 demo.calmSources(), demo.calmEventsPerSecond(), DemoTraffic.STORM_SOURCE, demo.stormEventsPerSecond(),
                 30, 90, limit.maxEvents(), config.rateWindow().size().toSeconds() + " s", limit.action().configName(),

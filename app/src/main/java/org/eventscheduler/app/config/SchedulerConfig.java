@@ -3,6 +3,7 @@ package org.eventscheduler.app.config;
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
 import org.eventscheduler.admin.AdminSettings;
+import org.eventscheduler.mirror.MirrorSettings;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.TopologyConfig;
 import org.eventscheduler.topology.guard.PausePolicy;
@@ -17,7 +18,8 @@ import org.eventscheduler.topology.source.SourcePolicies;
 public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics topics,
                               TopicProvisioning topicProvisioning, IngressSettings ingress, RateWindow rateWindow,
                               SourcePolicies sources, TriggerSettings triggers, PausePolicy pausePolicy,
-                              AdminSettings admin, MetricsSettings metrics, DemoSettings demo) {
+                              AdminSettings admin, MirrorSettings mirror, MetricsSettings metrics,
+                              DemoSettings demo) {
     public SchedulerConfig {
         require(instanceId != null && !instanceId.isBlank(), "instance-id", "is required");
         require(kafka != null, "kafka", "is required");
@@ -29,6 +31,7 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
         require(triggers != null, "triggers", "is required");
         require(pausePolicy != null, "pause-policy", "is required");
         require(admin != null, "admin", "is required");
+        require(mirror != null, "mirror", "is required");
         require(metrics != null, "metrics", "is required");
         require(demo != null, "demo", "is required");
     }
@@ -41,12 +44,17 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {
         return new SchedulerConfig(instanceId, newKafka, topics, topicProvisioning, ingress, rateWindow, sources,
-                triggers, pausePolicy, admin, metrics, demo);
+                triggers, pausePolicy, admin, mirror, metrics, demo);
     }
 
     public SchedulerConfig withAdmin(AdminSettings newAdmin) {
         return new SchedulerConfig(instanceId, kafka, topics, topicProvisioning, ingress, rateWindow, sources,
-                triggers, pausePolicy, newAdmin, metrics, demo);
+                triggers, pausePolicy, newAdmin, mirror, metrics, demo);
+    }
+
+    public SchedulerConfig withMirror(MirrorSettings newMirror) {
+        return new SchedulerConfig(instanceId, kafka, topics, topicProvisioning, ingress, rateWindow, sources,
+                triggers, pausePolicy, admin, newMirror, metrics, demo);
     }
 
     /**

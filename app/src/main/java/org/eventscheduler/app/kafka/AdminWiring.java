@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eventscheduler.admin.AdminServer;
 import org.eventscheduler.admin.AdminSettings;
@@ -17,6 +20,8 @@ import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.query.HealthQuery;
 import org.eventscheduler.admin.query.IngressLagReader;
 import org.eventscheduler.admin.query.LocalStatusReader;
+import org.eventscheduler.admin.query.MirrorLagReader;
+import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.admin.query.PeerClient;
 import org.eventscheduler.admin.query.StreamsAccess;
 import org.eventscheduler.admin.query.TriggerCatalog;
@@ -37,15 +42,17 @@ public final class AdminWiring implements AutoCloseable {
     private final AdminApi api;
     private final HealthQuery health;
     private final IngressLagReader lag;
+    private final Optional<MirrorLagReader> mirrorLag;
     private final DlqReader dlq;
     private final CommandWriter commands;
 
-    private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, IngressLagReader lag, DlqReader dlq,
-                        CommandWriter commands) {
+    private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, IngressLagReader lag,
+                        Optional<MirrorLagReader> mirrorLag, DlqReader dlq, CommandWriter commands) {
         this.server = server;
         this.api = api;
         this.health = health;
         this.lag = lag;
+        this.mirrorLag = mirrorLag;
         this.dlq = dlq;
         this.commands = commands;
     }
@@ -72,8 +79,9 @@ public final class AdminWiring implements AutoCloseable {
         return admin.withTokens(admin.tokens(), AdminTokens.generate());
     }
 
+    /** @param mirror what the mirror in this process reports ({@code off} when it does not run here) */
     public static AdminWiring start(SchedulerConfig config, SchedulerRunner runner, SchedulerMetrics metrics,
-                                    PrometheusMeterRegistry registry) {
+                                    PrometheusMeterRegistry registry, Supplier<MirrorReport> mirror) {
         AdminSettings admin = config.admin();
         Clock clock = Clock.systemUTC();
         Properties clients = SchedulerRunner.adminProperties(config);
@@ -81,16 +89,21 @@ public final class AdminWiring implements AutoCloseable {
         TriggerCatalog catalog = new TriggerCatalog(streams, config.triggers().defaults());
         EntityPolicies policies = new EntityPolicies(config.rateWindow(), config.sources(), catalog);
         PeerClient peers = new PeerClient(admin.peerToken(), admin.peerTimeout());
-        LocalStatusReader local = new LocalStatusReader(streams, metrics, policies, config.instanceId(), clock);
+        LocalStatusReader local = new LocalStatusReader(streams, metrics, policies, config.instanceId(), mirror, clock);
         IngressLagReader lag = new IngressLagReader(clients, config.kafka().applicationId(), config.topics().ingress(),
                 clock, Duration.ofSeconds(1));
-        HealthQuery health = new HealthQuery(streams, local, peers, lag, admin.health(), clock);
+        Optional<MirrorLagReader> mirrorLag = config.mirror().enabled()
+                ? Optional.of(new MirrorLagReader(clients, MirrorWiring.groupId(config), config.mirror().dlqSummaries()
+                ? List.of(config.topics().paused(), config.topics().dlq()) : List.of(config.topics().paused()),
+                clock, Duration.ofSeconds(1)))
+                : Optional.empty();
+        HealthQuery health = new HealthQuery(streams, local, peers, lag, mirrorLag, admin.health(), clock);
         DlqReader dlq = new DlqReader(clients, config.topics().dlq(), admin.dlqPreviewBytes(), admin.dlqMaxScan());
         CommandWriter commands = new CommandWriter(clients, config.topics().control(), config.topics().triggers(),
                 Duration.ofSeconds(10));
         AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
                 new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
-        return new AdminWiring(AdminServer.start(api), api, health, lag, dlq, commands);
+        return new AdminWiring(AdminServer.start(api), api, health, lag, mirrorLag, dlq, commands);
     }
 
     public AdminApi api() {
@@ -106,6 +119,7 @@ public final class AdminWiring implements AutoCloseable {
         server.close();
         health.close();
         lag.close();
+        mirrorLag.ifPresent(MirrorLagReader::close);
         dlq.close();
         commands.close();
     }

@@ -7,8 +7,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.mirror.MirrorMetrics;
+import org.eventscheduler.mirror.MirrorStatus;
+import org.eventscheduler.mirror.PauseMirror;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 
 /**
@@ -19,8 +23,10 @@ public final class SchedulerInstance implements AutoCloseable {
     private final SchedulerConfig config;
     private final SchedulerMetrics metrics;
     private final SchedulerRunner runner;
+    private final MirrorMetrics mirrorMetrics;
     private AdminWiring admin;
     private MetricsMonitor monitor;
+    private Optional<MirrorWiring> mirror = Optional.empty();
 
     private SchedulerInstance(SchedulerConfig config) {
         this.config = config;
@@ -35,6 +41,7 @@ public final class SchedulerInstance implements AutoCloseable {
         new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
         this.metrics = new SchedulerMetrics(registry, config.metrics().topK());
         this.runner = new SchedulerRunner(config, metrics);
+        this.mirrorMetrics = new MirrorMetrics(registry, this::mirrorStatus);
     }
 
     /**
@@ -42,6 +49,15 @@ public final class SchedulerInstance implements AutoCloseable {
      * Kafka Streams advertises it. On a failure, what was started is closed again.
      */
     public static SchedulerInstance start(SchedulerConfig config, boolean resetLocalState) {
+        return start(config, resetLocalState, PauseMirror.AfterDatabaseCommit.NOTHING);
+    }
+
+    /**
+     * As {@link #start(SchedulerConfig, boolean)}; the mirror (when it runs in this process) calls
+     * {@code afterDatabaseCommit} between its database commit and its offset commit.
+     */
+    public static SchedulerInstance start(SchedulerConfig config, boolean resetLocalState,
+                                          PauseMirror.AfterDatabaseCommit afterDatabaseCommit) {
         SchedulerConfig resolved = config;
         if (config.admin().enabled()) {
             int port = config.admin().port() == 0 ? EmbeddedKafkaBroker.freePort()
@@ -55,9 +71,13 @@ public final class SchedulerInstance implements AutoCloseable {
                     .bindTo(instance.metrics.registry());
             instance.monitor = new MetricsMonitor(resolved, instance.runner.streams(), instance.metrics.registry())
                     .start(resolved.metrics().refreshInterval());
+            if (resolved.mirror().enabled() && resolved.mirror().inProcess()) {
+                instance.mirror = Optional.of(MirrorWiring.start(resolved, instance.mirrorMetrics, afterDatabaseCommit));
+            }
             if (resolved.admin().enabled()) {
                 instance.admin = AdminWiring.start(resolved, instance.runner, instance.metrics,
-                        (PrometheusMeterRegistry) instance.metrics.registry());
+                        (PrometheusMeterRegistry) instance.metrics.registry(),
+                        () -> MirrorWiring.report(instance.mirrorStatus()));
             }
         } catch (RuntimeException e) {
             instance.close();
@@ -96,9 +116,21 @@ public final class SchedulerInstance implements AutoCloseable {
         }
     }
 
+    /** The mirror as this process runs it; {@code off} when it does not. */
+    public MirrorStatus mirrorStatus() {
+        return mirror.map(MirrorWiring::status).orElseGet(MirrorStatus::off);
+    }
+
+    /** Stops the mirror only (Kafka Streams goes on): what a crash of the mirror looks like to the others. */
+    public void stopMirror() {
+        mirror.ifPresent(MirrorWiring::close);
+        mirror = Optional.empty();
+    }
+
     @Override
     public void close() {
         stopAdmin();
+        stopMirror();
         if (monitor != null) {
             monitor.close();
         }

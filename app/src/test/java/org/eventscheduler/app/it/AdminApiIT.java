@@ -461,12 +461,12 @@ class AdminApiIT {
     void healthIsCriticalAndAnswers503PastACriticalThreshold() {
         AdminApi api = instance.adminApi().orElseThrow();
         HealthThresholds strict = new HealthThresholds(new HealthThresholds.Level(30, 300),
-                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10);
+                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10, 10_000);
         SchedulerConfig config = instance.config();
         try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
                 config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
              HealthQuery health = new HealthQuery(api.streams(), api.localStatus(), new PeerClient(PEER, Duration.ofSeconds(1)),
-                     lag, strict, Clock.systemUTC())) {
+                     lag, java.util.Optional.empty(), strict, Clock.systemUTC())) {
             Http1Client client = inMemory(new AdminApi(api.settings(), api.tokens(), api.streams(), health,
                     api.localStatus(), api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
             Reply reply = send(client.get("/admin/event-health"), VIEWER, null);
