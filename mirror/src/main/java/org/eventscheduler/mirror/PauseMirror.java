@@ -79,7 +79,8 @@ public final class PauseMirror implements AutoCloseable {
     private MirrorBatch pending = MirrorBatch.of(List.of());
     private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
     private Map<TopicPartition, Long> endOffsets = Map.of();
-    private long lagRefreshedAt = Long.MIN_VALUE;
+    private boolean lagDue = true;
+    private long lagRefreshedAt;
 
     /**
      * @param consumerProperties bootstrap servers and client settings (security); the group id and
@@ -288,9 +289,10 @@ public final class PauseMirror implements AutoCloseable {
 
     private void refreshLag(KafkaConsumer<byte[], byte[]> consumer) {
         long now = clock.millis();
-        if (now - lagRefreshedAt < LAG_REFRESH.toMillis()) {
+        if (!lagDue && now - lagRefreshedAt < LAG_REFRESH.toMillis()) {
             return;
         }
+        lagDue = false;
         lagRefreshedAt = now;
         Set<TopicPartition> assignment = consumer.assignment();
         try {
@@ -360,7 +362,7 @@ public final class PauseMirror implements AutoCloseable {
             }
             LOG.atInfo().log("mirror assigned {}", partitions.stream()
                     .map(p -> p.topic() + "-" + p.partition()).sorted().toList());
-            lagRefreshedAt = Long.MIN_VALUE;
+            lagDue = true;
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,8 +27,8 @@ public final class MirrorLagReader implements AutoCloseable {
     private final List<String> topics;
     private final Clock clock;
     private final Duration cacheFor;
-    private long cached;
-    private long cachedAt = Long.MIN_VALUE;
+    private Optional<Long> cached = Optional.empty();
+    private long cachedAt;
 
     public MirrorLagReader(Properties clientProperties, String groupId, List<String> topics, Clock clock,
                            Duration cacheFor) {
@@ -45,8 +46,8 @@ public final class MirrorLagReader implements AutoCloseable {
     /** Records of the mirrored topics not yet committed by the mirror's group; fails when the cluster does not answer. */
     public synchronized long read(Duration timeout) throws Exception {
         long now = clock.millis();
-        if (now - cachedAt < cacheFor.toMillis()) {
-            return cached;
+        if (cached.isPresent() && now - cachedAt < cacheFor.toMillis()) {
+            return cached.get();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
@@ -69,7 +70,7 @@ public final class MirrorLagReader implements AutoCloseable {
             long from = position == null ? starts.get(partition).offset() : position.offset();
             lag += Math.max(0, ends.get(partition).offset() - from);
         }
-        cached = lag;
+        cached = Optional.of(lag);
         cachedAt = now;
         return lag;
     }

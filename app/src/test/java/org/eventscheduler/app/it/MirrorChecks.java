@@ -126,6 +126,10 @@ final class MirrorChecks {
         while (true) {
             List<ConsumerRecord<byte[], byte[]>> changelog = changelog(bootstrap, config);
             Map<String, Expected> expected = lastPerKey(changelog);
+            if (!schemaExists(jdbi) && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                continue;
+            }
             Map<String, Expected> actual = stateRows(jdbi);
             List<At> history = historyRows(jdbi);
             boolean converged = actual.equals(expected) && history.size() == changelog.size()
@@ -138,6 +142,12 @@ final class MirrorChecks {
             }
             Thread.sleep(250);
         }
+    }
+
+    /** Whether the mirror has created its tables (it migrates the database before its first write). */
+    static boolean schemaExists(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT to_regclass('pause_history') IS NOT NULL")
+                .mapTo(Boolean.class).one());
     }
 
     private static JsonNode json(byte[] value) {
