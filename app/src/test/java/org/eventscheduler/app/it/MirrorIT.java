@@ -95,6 +95,7 @@ class MirrorIT {
             assertThat(changelog).as("24 operator actions and a rate pause").hasSizeGreaterThanOrEqualTo(25);
             assertThat(count(jdbi, "SELECT count(*) FROM pause_history WHERE actor = 'alice'")).isEqualTo(24);
             assertThat(count(jdbi, "SELECT count(*) FROM dlq_summary WHERE reason = 'undecodable'")).isEqualTo(1);
+            theOperationsGuidesQueriesRun(jdbi);
         }
         String stateBefore = snapshot(jdbi, "SELECT row_to_json(s)::text FROM pause_state s ORDER BY entity_type, entity_id");
         String historyBefore = snapshot(jdbi,
@@ -187,6 +188,30 @@ class MirrorIT {
             Thread.sleep(100);
         }
         assertThat(value.get()).isGreaterThanOrEqualTo(wanted);
+    }
+
+    /** The investigation queries of docs/operations/mirror.md run on a mirrored database and find what they should. */
+    private static void theOperationsGuidesQueriesRun(Jdbi jdbi) throws Exception {
+        String guide = Files.readString(Path.of("../docs/operations/mirror.md"));
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(guide);
+        List<String> queries = new java.util.ArrayList<>();
+        while (block.find()) {
+            queries.add(block.group(1).trim().replaceAll(";$", ""));
+        }
+        assertThat(queries).as("three investigation queries").hasSize(3);
+        List<Map<String, Object>> pausedNow = rows(jdbi, queries.get(0));
+        assertThat(pausedNow).extracting(row -> row.get("entity_id")).contains("conv-storm");
+        List<Map<String, Object>> byReason = rows(jdbi, queries.get(1).replace("interval '24 hours'", "interval '100 years'"));
+        assertThat(byReason).extracting(row -> row.get("reason")).contains("rate-limit-exceeded", "operator-pause");
+        String correlationId = jdbi.withHandle((Handle h) -> h.createQuery(
+                "SELECT correlation_id FROM pause_state WHERE entity_id = 'conv-storm'").mapTo(String.class).one());
+        List<Map<String, Object>> story = rows(jdbi, queries.get(2).replace("orders-service-4711", correlationId));
+        assertThat(story).extracting(row -> row.get("entity")).contains("source:conv-storm");
+    }
+
+    private static List<Map<String, Object>> rows(Jdbi jdbi, String sql) {
+        return jdbi.withHandle((Handle h) -> h.createQuery(sql).mapToMap().list());
     }
 
     static long count(Jdbi jdbi, String sql) {
