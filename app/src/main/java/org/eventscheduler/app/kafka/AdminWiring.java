@@ -20,6 +20,7 @@ import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.query.HealthQuery;
 import org.eventscheduler.admin.query.IngressLagReader;
 import org.eventscheduler.admin.query.LocalStatusReader;
+import org.eventscheduler.admin.query.HealthMonitor;
 import org.eventscheduler.admin.query.MirrorLagReader;
 import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.admin.query.PeerClient;
@@ -41,16 +42,18 @@ public final class AdminWiring implements AutoCloseable {
     private final AdminServer server;
     private final AdminApi api;
     private final HealthQuery health;
+    private final HealthMonitor healthMonitor;
     private final IngressLagReader lag;
     private final Optional<MirrorLagReader> mirrorLag;
     private final DlqReader dlq;
     private final CommandWriter commands;
 
-    private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, IngressLagReader lag,
-                        Optional<MirrorLagReader> mirrorLag, DlqReader dlq, CommandWriter commands) {
+    private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, HealthMonitor healthMonitor,
+                        IngressLagReader lag, Optional<MirrorLagReader> mirrorLag, DlqReader dlq, CommandWriter commands) {
         this.server = server;
         this.api = api;
         this.health = health;
+        this.healthMonitor = healthMonitor;
         this.lag = lag;
         this.mirrorLag = mirrorLag;
         this.dlq = dlq;
@@ -103,7 +106,9 @@ public final class AdminWiring implements AutoCloseable {
                 Duration.ofSeconds(10));
         AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
                 new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
-        return new AdminWiring(AdminServer.start(api), api, health, lag, mirrorLag, dlq, commands);
+        AdminServer server = AdminServer.start(api);
+        HealthMonitor healthMonitor = new HealthMonitor(health, registry).start(config.metrics().refreshInterval());
+        return new AdminWiring(server, api, health, healthMonitor, lag, mirrorLag, dlq, commands);
     }
 
     public AdminApi api() {
@@ -116,6 +121,7 @@ public final class AdminWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        healthMonitor.close();
         server.close();
         health.close();
         lag.close();

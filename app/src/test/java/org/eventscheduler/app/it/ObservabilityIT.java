@@ -26,6 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.ops.OpsAssets;
+import org.eventscheduler.app.ops.Promtool;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.topology.SchedulerHeaders;
@@ -205,8 +207,24 @@ class ObservabilityIT {
         String metrics = scrape();
         Path file = Files.createTempFile("scrape-", ".prom");
         Files.writeString(file, metrics);
-        int status = Promtool.run(List.of("check", "metrics"), file);
-        assertThat(status).as(Promtool.lastOutput()).isZero();
+        Promtool.Result check = Promtool.run(List.of("check", "metrics"), file);
+        assertThat(check.status()).as(check.output()).isZero();
+    }
+
+    @Test
+    void everyMetricTheDashboardAndTheRulesReadExistsInTheScrape() throws Exception {
+        Set<String> scraped = OpsAssets.scrapedNames(awaitScrape(s -> s.contains("scheduler_health_level")));
+        Set<String> recorded = OpsAssets.rules().stream().filter(r -> !r.isAlert()).map(OpsAssets.Rule::name)
+                .collect(Collectors.toSet());
+        Set<String> builtIn = Set.of("up", "ALERTS");
+        Set<String> read = new TreeSet<>();
+        OpsAssets.rules().forEach(rule -> read.addAll(OpsAssets.metricNames(rule.expr())));
+        OpsAssets.dashboardExpressions().values().forEach(exprs -> exprs.forEach(e -> read.addAll(OpsAssets.metricNames(e))));
+        assertThat(read).as("the dashboard and rules read metrics").hasSizeGreaterThan(20);
+        Set<String> unknown = read.stream()
+                .filter(name -> !scraped.contains(name) && !recorded.contains(name) && !builtIn.contains(name))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(unknown).as("metrics read by ops/ that the application does not emit").isEmpty();
     }
 
     @Test
@@ -234,43 +252,6 @@ class ObservabilityIT {
         assertThat(missing).as("in docs/operations/metrics.md but not emitted").isEmpty();
         for (String prefix : prefixes) {
             assertThat(emitted).as("documented family " + prefix + "*").anyMatch(name -> name.startsWith(prefix));
-        }
-    }
-
-    /** Runs promtool; fails the calling test, saying what to install, when it is missing. */
-    static final class Promtool {
-        private static String output = "";
-
-        static int run(List<String> arguments, Path file) throws IOException, InterruptedException {
-            if (!available()) {
-                throw new AssertionError("promtool is not installed: install the Debian package 'prometheus' "
-                        + "(.ci/run does)");
-            }
-            List<String> command = new java.util.ArrayList<>();
-            command.add("promtool");
-            command.addAll(arguments);
-            command.add(file.toString());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            if (arguments.equals(List.of("check", "metrics"))) {
-                // promtool check metrics reads the scrape from standard input
-                command.remove(command.size() - 1);
-                builder = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(file.toFile());
-            }
-            Process process = builder.start();
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return process.waitFor();
-        }
-
-        static boolean available() {
-            try {
-                return new ProcessBuilder("promtool", "--version").redirectErrorStream(true).start().waitFor() == 0;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        }
-
-        static String lastOutput() {
-            return output;
         }
     }
 }
