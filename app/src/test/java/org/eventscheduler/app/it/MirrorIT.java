@@ -163,6 +163,7 @@ class MirrorIT {
                         r -> new String(r.key()).equals("source:kill-storm"), TIMEOUT);
                 List<ConsumerRecord<byte[], byte[]>> changelog =
                         MirrorChecks.awaitConverged(jdbi, broker.bootstrapServers(), config, TIMEOUT);
+                awaitAtLeast(reread, changelog.size());
                 assertThat(reread.get()).as("the killed batch was read again").isEqualTo(changelog.size());
                 assertThat(MirrorChecks.historyRows(jdbi)).doesNotHaveDuplicates();
             }
