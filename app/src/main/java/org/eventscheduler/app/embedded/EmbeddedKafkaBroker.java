@@ -52,8 +52,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * the directory if it is empty. A taken port fails fast with a message naming it.
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, boolean deleteOnClose) {
+        return start(logDir, port, 0, deleteOnClose);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, with the controller on {@code controllerPort} (0: a free
+     * one): a broker restarted on the same data keeps the controller endpoint its metadata log names.
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort, boolean deleteOnClose) {
         int brokerPort = port == 0 ? freePort() : requireFree(port);
-        int controllerPort = freePort();
+        controllerPort = controllerPort == 0 ? freePort() : requireFree(controllerPort);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");

@@ -1,0 +1,300 @@
+package org.eventscheduler.app.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.kafka.TriggerPublisher;
+import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.SchedulerTopology;
+import org.eventscheduler.topology.Topics;
+import org.eventscheduler.topology.trigger.TriggerDefinitions;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.PauseRecord;
+import org.eventscheduler.topology.pause.PauseRecordSerde;
+import org.eventscheduler.topology.pause.PauseState;
+
+/**
+ * Checks a finished run: reads every input and output topic with {@code read_committed} and, per
+ * input partition and offset, finds where each input went.
+ *
+ * <ul>
+ *   <li>Every input is in exactly one of {@code events.accepted}, {@code scheduler.throttled} (held by
+ *       its source) or {@code scheduler.dlq}; an accepted event is, for each trigger it matches, in
+ *       exactly one of {@code workflow.starts} or {@code scheduler.throttled} (held by the trigger).
+ *       Outputs are traced to their input by the {@code scheduler.origin} header.</li>
+ *   <li>The pause and resume records equal those of a replay of the same input through the topology
+ *       in a TopologyTestDriver (the oracle): decisions depend only on the input.</li>
+ *   <li>No transaction is left open.</li>
+ * </ul>
+ */
+public final class Verifier {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> SOURCE_HOLDS = Set.of("rate-limited", "source-paused");
+    private static final Set<String> TRIGGER_HOLDS = Set.of("trigger-rate-limited", "trigger-paused");
+    /** A resume is decided by a stream-time punctuation every bucket; a restart may shift it by one. */
+    private static final long RESUME_TOLERANCE_MILLIS = 2_000;
+
+    private final String bootstrap;
+    private final SchedulerConfig config;
+
+    public Verifier(String bootstrap, SchedulerConfig config) {
+        this.bootstrap = bootstrap;
+        this.config = config;
+    }
+
+    /** What the run did, and what is wrong with it. */
+    public record Report(int inputs, int invalid, int accepted, int starts, int held, List<String> lost,
+                         List<String> duplicated, List<String> unexpected, List<String> pauseDifferences,
+                         List<String> openTransactions, int pauseRecords) {
+        public boolean clean() {
+            return lost.isEmpty() && duplicated.isEmpty() && unexpected.isEmpty() && pauseDifferences.isEmpty()
+                    && openTransactions.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "inputs " + inputs + ", invalid " + invalid + ", accepted " + accepted + ", starts " + starts
+                    + ", held " + held + ", pause records " + pauseRecords
+                    + "\n lost " + lost.size() + ": " + first(lost) + "\n duplicated " + duplicated.size() + ": "
+                    + first(duplicated) + "\n unexpected " + unexpected.size() + ": " + first(unexpected)
+                    + "\n pause differences " + pauseDifferences.size() + ": " + first(pauseDifferences)
+                    + "\n open transactions: " + openTransactions;
+        }
+
+        private static List<String> first(List<String> items) {
+            return items.subList(0, Math.min(10, items.size()));
+        }
+    }
+
+    public Report verify() throws Exception {
+        Topics topics = config.topics();
+        List<ConsumerRecord<byte[], byte[]>> inputs = readAll(topics.ingress());
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byOrigin = new HashMap<>();
+        for (String topic : List.of(topics.accepted(), topics.throttled(), topics.dlq(), topics.workflowStarts())) {
+            for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
+                String origin = header(record, SchedulerHeaders.ORIGIN).orElse("no-origin");
+                byOrigin.computeIfAbsent(origin, o -> new ArrayList<>()).add(record);
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        List<String> duplicated = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        int invalid = 0;
+        int accepted = 0;
+        int starts = 0;
+        int held = 0;
+        for (ConsumerRecord<byte[], byte[]> input : inputs) {
+            String origin = input.topic() + "-" + input.partition() + "@" + input.offset();
+            List<ConsumerRecord<byte[], byte[]>> outputs = byOrigin.getOrDefault(origin, List.of());
+            List<ConsumerRecord<byte[], byte[]>> admission = outputs.stream().filter(r -> r.topic().equals(topics.accepted())
+                    || r.topic().equals(topics.dlq())
+                    || (r.topic().equals(topics.throttled()) && SOURCE_HOLDS.contains(reason(r)))).toList();
+            if (admission.isEmpty()) {
+                lost.add(origin + " (never admitted, held or dead-lettered)");
+                continue;
+            }
+            if (admission.size() > 1) {
+                duplicated.add(origin + " admitted " + admission.size() + " times: "
+                        + admission.stream().map(ConsumerRecord::topic).toList());
+            }
+            ConsumerRecord<byte[], byte[]> decision = admission.getFirst();
+            if (decision.topic().equals(topics.dlq())) {
+                invalid++;
+            } else if (decision.topic().equals(topics.throttled())) {
+                held++;
+            } else {
+                accepted++;
+                Set<String> expected = Workload.TRIGGERS_BY_TYPE.getOrDefault(type(input.value()), Set.of());
+                Map<String, Integer> perTrigger = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> output : outputs) {
+                    boolean start = output.topic().equals(topics.workflowStarts());
+                    boolean triggerHold = output.topic().equals(topics.throttled()) && TRIGGER_HOLDS.contains(reason(output));
+                    if (start || triggerHold) {
+                        perTrigger.merge(new String(output.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+                        starts += start ? 1 : 0;
+                    }
+                }
+                for (String trigger : expected) {
+                    int times = perTrigger.getOrDefault(trigger, 0);
+                    if (times == 0) {
+                        lost.add(origin + " never started or held by " + trigger);
+                    } else if (times > 1) {
+                        duplicated.add(origin + " started or held " + times + " times by " + trigger);
+                    }
+                }
+                perTrigger.keySet().stream().filter(t -> !expected.contains(t))
+                        .forEach(t -> unexpected.add(origin + " started by " + t + ", which does not match it"));
+            }
+        }
+        List<PauseRecord> actualPauses = readAll(topics.paused()).stream()
+                .map(r -> new PauseRecordSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        List<String> pauseDifferences = comparePauses(actualPauses, oraclePauses(inputs));
+        return new Report(inputs.size(), invalid, accepted, starts, held, lost, duplicated, unexpected,
+                pauseDifferences, openTransactions(), actualPauses.size());
+    }
+
+    /** The pause records of the same input replayed through the topology in a TopologyTestDriver. */
+    private List<PauseRecord> oraclePauses(List<ConsumerRecord<byte[], byte[]>> inputs) throws IOException {
+        SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry(), config.metrics().topK());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "oracle");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(SchedulerTopology.streamsProperties(config.topics(), metrics));
+        List<ConsumerRecord<byte[], byte[]>> ordered = new ArrayList<>(inputs);
+        ordered.sort(Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::timestamp)
+                .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+        try (TopologyTestDriver driver = new TopologyTestDriver(SchedulerTopology.build(config.topology(), metrics), props,
+                Workload.T0)) {
+            TestInputTopic<String, byte[]> triggers = driver.createInputTopic(config.topics().triggers(),
+                    new StringSerializer(), new ByteArraySerializer());
+            for (var definition : TriggerPublisher.read(new java.io.ByteArrayInputStream(
+                    Workload.TRIGGERS_YAML.getBytes(StandardCharsets.UTF_8)), "triggers.yaml", config.triggers().defaults())) {
+                triggers.pipeInput(definition.id(), TriggerDefinitions.write(definition), Workload.T0);
+            }
+            TestInputTopic<byte[], byte[]> ingress = driver.createInputTopic(config.topics().ingress(),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            for (ConsumerRecord<byte[], byte[]> input : ordered) {
+                ingress.pipeInput(new TestRecord<>(input.key(), input.value(), input.headers(),
+                        java.time.Instant.ofEpochMilli(input.timestamp())));
+            }
+            TestOutputTopic<String, PauseRecord> paused = driver.createOutputTopic(config.topics().paused(),
+                    new StringDeserializer(), SchedulerTopology.pauseRecordSerde().deserializer());
+            return paused.readValuesToList();
+        }
+    }
+
+    /** Per entity, the same sequence of changes; a resume may be decided up to a punctuation later or earlier. */
+    static List<String> comparePauses(List<PauseRecord> actual, List<PauseRecord> oracle) {
+        Map<String, List<PauseRecord>> actualByKey = byKey(actual);
+        Map<String, List<PauseRecord>> oracleByKey = byKey(oracle);
+        List<String> differences = new ArrayList<>();
+        Set<String> keys = new java.util.TreeSet<>(actualByKey.keySet());
+        keys.addAll(oracleByKey.keySet());
+        for (String key : keys) {
+            List<PauseRecord> a = actualByKey.getOrDefault(key, List.of());
+            List<PauseRecord> o = oracleByKey.getOrDefault(key, List.of());
+            if (a.size() != o.size()) {
+                differences.add(key + ": " + a.size() + " changes, the oracle " + o.size() + ": " + summary(a) + " vs " + summary(o));
+                continue;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                PauseRecord x = a.get(i);
+                PauseRecord y = o.get(i);
+                boolean same = x.state() == y.state() && x.reason() == y.reason() && x.causes().equals(y.causes())
+                        && x.correlationId().equals(y.correlationId()) && x.pausedAt().equals(y.pausedAt())
+                        && x.pauseCount() == y.pauseCount() && x.rate().equals(y.rate())
+                        && (x.state() == PauseState.ACTIVE ? within(x, y) : x.resumeAt().equals(y.resumeAt()));
+                if (!same) {
+                    differences.add(key + " change " + i + ": " + x + " vs the oracle's " + y);
+                }
+            }
+        }
+        return differences;
+    }
+
+    private static boolean within(PauseRecord x, PauseRecord y) {
+        if (x.resumedAt().isEmpty() || y.resumedAt().isEmpty()) {
+            return x.resumedAt().equals(y.resumedAt());
+        }
+        return Math.abs(x.resumedAt().get().toEpochMilli() - y.resumedAt().get().toEpochMilli()) <= RESUME_TOLERANCE_MILLIS;
+    }
+
+    private static String summary(List<PauseRecord> records) {
+        return records.stream().map(r -> r.state() + "/" + r.reason().code() + "@" + r.pausedAt().orElse(null)).toList().toString();
+    }
+
+    private static Map<String, List<PauseRecord>> byKey(List<PauseRecord> records) {
+        Map<String, List<PauseRecord>> byKey = new LinkedHashMap<>();
+        records.forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+        return byKey;
+    }
+
+    private List<String> openTransactions() throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Collection<TransactionListing> open = admin.listTransactions(new ListTransactionsOptions()
+                    .filterStates(List.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
+                            TransactionState.PREPARE_ABORT))).all().get();
+            return open.stream().map(t -> t.transactionalId() + " " + t.state()).toList();
+        }
+    }
+
+    /** Every committed record of {@code topic}, to its last stable offsets. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String reason(ConsumerRecord<byte[], byte[]> record) {
+        return header(record, SchedulerHeaders.REASON).orElse("");
+    }
+
+    private static java.util.Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static String type(byte[] value) {
+        try {
+            JsonNode event = JSON.readTree(value);
+            return event.path("type").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
