@@ -1,0 +1,130 @@
+package org.eventscheduler.benchmarks.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The harness's Kafka clients: topics, the input, and whether an application has caught up. */
+final class BenchClients implements AutoCloseable {
+    static final int PARTITIONS = 4;
+    private final String bootstrap;
+    private final Admin admin;
+
+    BenchClients(String bootstrap) {
+        this.bootstrap = bootstrap;
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.admin = Admin.create(props);
+    }
+
+    /** One input record: key (its source), value, timestamp. */
+    record Event(String source, byte[] value, long timestamp) {
+    }
+
+    static byte[] event(long id, String source, String type) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"e-" + id + "\",\"source\":\"" + source + "\",\"type\":\"" + type
+                + "\",\"data\":{\"order\":" + id + ",\"amount\":12.5,\"customer\":\"c-" + (id % 977) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    void createTopic(String topic) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes {@code count} events to {@code topic} as fast as the broker takes them. */
+    void preload(String topic, int count, IntFunction<Event> events) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Event event = events.apply(i);
+                sent.add(producer.send(new ProducerRecord<>(topic, null, event.timestamp(),
+                        event.source().getBytes(StandardCharsets.UTF_8), event.value())));
+                if (sent.size() >= 10_000) {
+                    for (Future<?> f : sent) {
+                        f.get();
+                    }
+                    sent.clear();
+                }
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        }
+    }
+
+    /** Records the application's group has not yet committed, over every partition it reads and {@code input}. */
+    long behind(String applicationId, String input) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+        for (int p = 0; p < PARTITIONS; p++) {
+            latest.put(new TopicPartition(input, p), OffsetSpec.latest());
+        }
+        var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+        long behind = 0;
+        for (var end : ends.entrySet()) {
+            OffsetAndMetadata position = committed.get(end.getKey());
+            behind += Math.max(0, end.getValue().offset() - (position == null ? 0 : position.offset()));
+        }
+        return behind;
+    }
+
+    /** Waits until {@link #behind} is 0; returns when that was seen (nanoTime). */
+    long awaitCaughtUp(String applicationId, String input, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (behind(applicationId, input) == 0) {
+                return System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(applicationId + " did not catch up within " + timeout);
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,218 @@
+package org.eventscheduler.benchmarks.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.eventscheduler.app.config.ConfigLoader;
+import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.embedded.Directories;
+import org.eventscheduler.app.kafka.SchedulerInstance;
+
+/** One application under test, started fresh (its own application id and output topics) for each run. */
+public interface Pipeline extends AutoCloseable {
+
+    /** The limit the scheduler and the textbook apply: events per source per 10 s. */
+    int SOURCE_LIMIT = 1000;
+
+    String applicationId();
+
+    /** The topic whose records mark an input as fully processed (for latency). */
+    String output();
+
+    void start();
+
+    /** The Kafka Streams client, to wait for RUNNING. */
+    KafkaStreams streams();
+
+    @Override
+    void close();
+
+    /** Properties shared by the baselines: the scheduler's processing guarantee, one stream thread. */
+    static Properties baseProperties(String bootstrap, String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        return props;
+    }
+
+    /** Source to sink, nothing else: the cost of Kafka Streams itself under exactly-once. */
+    static Pipeline identity(String bootstrap, String input, String runId, Path dir) throws Exception {
+        String output = "identity-out-" + runId;
+        createTopic(bootstrap, output);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir);
+    }
+
+    /**
+     * The same source limit written the textbook way with the DSL: parse and check the event, count
+     * per source in 10 s windows, keep what is under the limit.
+     */
+    static Pipeline textbook(String bootstrap, String input, String runId, Path dir) throws Exception {
+        String output = "textbook-out-" + runId;
+        createTopic(bootstrap, output);
+        ObjectMapper json = new ObjectMapper();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .filter((key, value) -> {
+                    try {
+                        JsonNode event = json.readTree(value);
+                        return event.hasNonNull("id") && event.hasNonNull("source") && event.hasNonNull("type");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .groupByKey(Grouped.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10)))
+                .count()
+                .toStream()
+                .filter((window, count) -> count <= SOURCE_LIMIT)
+                .map((window, count) -> KeyValue.pair(window.key(), count))
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.Long()));
+        return new StreamsPipeline("textbook-" + runId, output, builder.build(), bootstrap, dir);
+    }
+
+    /** The scheduler itself, as {@code ./scheduler run} starts it (admin server off). */
+    static Pipeline scheduler(String bootstrap, String input, String runId, Path dir, Path triggers,
+                              Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SCHEDULER_KAFKA__BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SCHEDULER_KAFKA__APPLICATION_ID", "scheduler-" + runId);
+        env.put("SCHEDULER_KAFKA__STATE_DIR", dir.resolve("state-" + runId).toString());
+        env.put("SCHEDULER_INSTANCE_ID", "bench-" + runId);
+        env.put("SCHEDULER_ADMIN__ENABLED", "false");
+        env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
+        env.put("SCHEDULER_TOPICS__INGRESS", input);
+        for (String topic : new String[] {"accepted", "throttled", "dlq", "paused", "triggers", "control",
+                "workflow-starts", "start-results"}) {
+            env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + runId);
+        }
+        env.putAll(extra);
+        SchedulerConfig config = ConfigLoader.load(Optional.empty(), env);
+        return new SchedulerPipeline(config);
+    }
+
+    /** Sink topics are not created by Kafka Streams (nor by the broker): the scheduler provisions its own. */
+    private static void createTopic(String bootstrap, String topic) throws Exception {
+        try (BenchClients clients = new BenchClients(bootstrap)) {
+            clients.createTopic(topic);
+        }
+    }
+
+    /** A Kafka Streams application built here. */
+    final class StreamsPipeline implements Pipeline {
+        private final String applicationId;
+        private final String output;
+        private final KafkaStreams streams;
+        private final Path stateDir;
+
+        StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir) {
+            this.applicationId = applicationId;
+            this.output = output;
+            this.stateDir = dir.resolve("state-" + applicationId);
+            this.streams = new KafkaStreams(topology, baseProperties(bootstrap, applicationId, stateDir));
+        }
+
+        @Override
+        public String applicationId() {
+            return applicationId;
+        }
+
+        @Override
+        public String output() {
+            return output;
+        }
+
+        @Override
+        public void start() {
+            streams.start();
+        }
+
+        @Override
+        public KafkaStreams streams() {
+            return streams;
+        }
+
+        @Override
+        public void close() {
+            streams.close(Duration.ofSeconds(30));
+            Directories.deleteRecursively(stateDir);
+        }
+    }
+
+    /** The scheduler through {@link SchedulerInstance}. */
+    final class SchedulerPipeline implements Pipeline {
+        private final SchedulerConfig config;
+        private SchedulerInstance instance;
+
+        SchedulerPipeline(SchedulerConfig config) {
+            this.config = config;
+        }
+
+        public SchedulerConfig config() {
+            return config;
+        }
+
+        @Override
+        public String applicationId() {
+            return config.kafka().applicationId();
+        }
+
+        @Override
+        public String output() {
+            return config.topics().workflowStarts();
+        }
+
+        @Override
+        public void start() {
+            instance = SchedulerInstance.start(config, false);
+        }
+
+        @Override
+        public KafkaStreams streams() {
+            return instance.runner().streams();
+        }
+
+        @Override
+        public void close() {
+            if (instance != null) {
+                instance.close();
+            }
+            Directories.deleteRecursively(config.kafka().stateDir());
+        }
+    }
+
+    /** 100 triggers, {@code t-0} to {@code t-99}, each on its own event type {@code type-N}. */
+    static Path hundredTriggers(Path dir) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            yaml.append("- {id: t-").append(i).append(", type: type-").append(i).append(", workflow: w-").append(i)
+                    .append("}\n");
+        }
+        Path file = dir.resolve("triggers.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

@@ -1,0 +1,373 @@
+package org.eventscheduler.benchmarks.pipeline;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eventscheduler.app.embedded.Directories;
+import org.eventscheduler.topology.pause.PauseRecord;
+import org.eventscheduler.topology.pause.PauseRecordSerde;
+import org.eventscheduler.topology.pause.PauseState;
+
+/**
+ * The pipeline benchmarks: the scheduler against baselines measured in the same run, interleaved and
+ * repeated, on a broker in a child JVM. {@code ./scheduler bench s1|s5|s7 [--events N] [--reps R]
+ * [--rate R]}. Prints a Markdown table (also written to {@code benchmarks/target/bench-<scenario>.md}).
+ */
+public final class PipelineBench {
+    private static final Instant T0 = Instant.parse("2026-11-28T00:00:00Z");
+    private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final BenchClients clients;
+    private final String bootstrap;
+    private final Path dir;
+    private final Path triggers;
+    private final StringBuilder report = new StringBuilder();
+
+    private PipelineBench(BenchBroker broker, Path dir) throws Exception {
+        this.bootstrap = broker.bootstrapServers();
+        this.clients = new BenchClients(bootstrap);
+        this.dir = dir;
+        this.triggers = Pipeline.hundredTriggers(dir);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String scenario = args.length > 0 ? args[0] : "";
+        Map<String, Integer> options = options(args);
+        Path dir = Files.createTempDirectory("event-scheduler-bench-");
+        try (BenchBroker broker = BenchBroker.start(dir)) {
+            PipelineBench bench = new PipelineBench(broker, dir);
+            switch (scenario) {
+                case "s1" -> bench.throughput(options.getOrDefault("events", 150_000), options.getOrDefault("reps", 3));
+                case "s5" -> bench.latency(options.getOrDefault("rate", 1000), options.getOrDefault("reps", 2),
+                        options.getOrDefault("seconds", 20));
+                case "s7" -> bench.containment(options.getOrDefault("reps", 2));
+                default -> {
+                    System.err.println("scheduler: bench needs a scenario: matching, s1, s5, s7");
+                    System.exit(2);
+                }
+            }
+            bench.clients.close();
+            String markdown = bench.report.toString();
+            System.out.println(markdown);
+            Path out = Path.of(System.getProperty("scheduler.home", "."), "benchmarks", "target", "bench-" + scenario + ".md");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, markdown);
+        } finally {
+            Directories.deleteRecursively(dir);
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, Integer> options(String[] args) {
+        Map<String, Integer> options = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), Integer.parseInt(args[i + 1]));
+        }
+        return options;
+    }
+
+    private static String runId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void line(String format, Object... args) {
+        report.append(String.format(Locale.ROOT, format, args)).append('\n');
+        System.err.println(String.format(Locale.ROOT, format, args));
+    }
+
+    // ---------------------------------------------------------------- S1: throughput
+
+    /** One throughput run. */
+    private record Throughput(double recordsPerSecond, double cpuNanosPerRecord) {
+    }
+
+    private interface Variant {
+        Pipeline create(String input, String runId) throws Exception;
+    }
+
+    private Throughput drain(Pipeline pipeline, String input, int events) throws Exception {
+        try (pipeline) {
+            pipeline.start();
+            awaitRunning(pipeline.streams());
+            long cpu0 = OS.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            long t1 = clients.awaitCaughtUp(pipeline.applicationId(), input, Duration.ofMinutes(3));
+            long cpu1 = OS.getProcessCpuTime();
+            double seconds = (t1 - t0) / 1e9;
+            return new Throughput(events / seconds, (double) (cpu1 - cpu0) / events);
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not RUNNING within 120 s: " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** 1,000 sources, 100 event types (one trigger each), 1,000 events per second of event time. */
+    private static BenchClients.Event steadyEvent(int i) {
+        String source = "src-" + (i % 1000);
+        return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), T0.toEpochMilli() + i);
+    }
+
+    void throughput(int events, int reps) throws Exception {
+        String input = "s1-in-" + runId();
+        clients.createTopic(input);
+        clients.preload(input, events, PipelineBench::steadyEvent);
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        variants.put("identity", (in, id) -> Pipeline.identity(bootstrap, in, id, dir));
+        variants.put("scheduler", (in, id) -> Pipeline.scheduler(bootstrap, in, id, dir, triggers, Map.of()));
+        variants.put("textbook", (in, id) -> Pipeline.textbook(bootstrap, in, id, dir));
+        Map<String, List<Throughput>> results = new LinkedHashMap<>();
+        for (int rep = 0; rep < reps; rep++) {
+            for (Map.Entry<String, Variant> variant : variants.entrySet()) {
+                Throughput run = drain(variant.getValue().create(input, runId()), input, events);
+                System.err.printf(Locale.ROOT, "S1 rep %d %s: %.0f records/s, %.0f CPU ns/record%n", rep + 1,
+                        variant.getKey(), run.recordsPerSecond(), run.cpuNanosPerRecord());
+                results.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(run);
+            }
+        }
+        line("S1 throughput: %,d events (1,000 sources, 100 triggers, each event matching one), exactly-once, "
+                + "4 partitions, 1 stream thread; %d interleaved repetitions (identity, scheduler, textbook).", events, reps);
+        line("");
+        line("| application | records/s median (min–max) | CPU µs/record median (min–max) | scheduler ÷ it, per repetition: median (min–max) |");
+        line("|---|---:|---:|---:|");
+        List<Throughput> scheduler = results.get("scheduler");
+        for (Map.Entry<String, List<Throughput>> variant : results.entrySet()) {
+            List<Double> rates = variant.getValue().stream().map(Throughput::recordsPerSecond).toList();
+            List<Double> cpu = variant.getValue().stream().map(t -> t.cpuNanosPerRecord() / 1000).toList();
+            List<Double> ratios = new ArrayList<>();
+            for (int rep = 0; rep < reps; rep++) {
+                ratios.add(scheduler.get(rep).recordsPerSecond() / variant.getValue().get(rep).recordsPerSecond());
+            }
+            line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(rates, "%,.0f"), Stats.spread(cpu, "%.1f"),
+                    variant.getKey().equals("scheduler") ? "1.00" : Stats.spread(ratios, "%.2f"));
+        }
+    }
+
+    // ---------------------------------------------------------------- S5: latency
+
+    /** Produces {@code rate} events a second for {@code seconds}, stamped with the send time. */
+    private void produceLive(String input, int rate, int seconds, java.util.function.LongFunction<BenchClients.Event> events)
+            throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = clients.producer()) {
+            long started = System.nanoTime();
+            long total = (long) rate * seconds;
+            for (long i = 0; i < total; i++) {
+                BenchClients.Event event = events.apply(i);
+                producer.send(new ProducerRecord<>(input, null, System.currentTimeMillis(),
+                        event.source().getBytes(StandardCharsets.UTF_8), event.value()));
+                long due = started + (long) ((i + 1) * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads {@code topic} until stopped, recording (receive time − record timestamp) of records after {@code from}. */
+    private Thread latencyReader(String topic, long fromMillis, List<Long> latencies, AtomicBoolean stop,
+                                 java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> counted) {
+        Thread thread = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("latency-" + runId())) {
+                consumer.subscribe(List.of(topic));
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                        long now = System.currentTimeMillis();
+                        if (record.timestamp() >= fromMillis && counted.test(record)) {
+                            synchronized (latencies) {
+                                latencies.add(now - record.timestamp());
+                            }
+                        }
+                    }
+                }
+            }
+        }, "latency-reader");
+        thread.start();
+        return thread;
+    }
+
+    void latency(int rate, int reps, int seconds) throws Exception {
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        for (int rep = 0; rep < reps; rep++) {
+            for (String variant : List.of("identity", "scheduler")) {
+                String id = runId();
+                String input = "s5-in-" + id;
+                clients.createTopic(input);
+                Pipeline pipeline = variant.equals("identity") ? Pipeline.identity(bootstrap, input, id, dir)
+                        : Pipeline.scheduler(bootstrap, input, id, dir, triggers, Map.of());
+                try (pipeline) {
+                    pipeline.start();
+                    awaitRunning(pipeline.streams());
+                    List<Long> latencies = new ArrayList<>();
+                    AtomicBoolean stop = new AtomicBoolean();
+                    long warmUpUntil = System.currentTimeMillis() + 3000;
+                    Thread reader = latencyReader(pipeline.output(), warmUpUntil, latencies, stop, r -> true);
+                    Thread.sleep(2000);
+                    produceLive(input, rate, seconds, i -> {
+                        String source = "src-" + (i % 1000);
+                        return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), 0);
+                    });
+                    Thread.sleep(3000);
+                    stop.set(true);
+                    reader.join();
+                    double p50 = Stats.percentile(latencies, 50);
+                    double p99 = Stats.percentile(latencies, 99);
+                    System.err.printf(Locale.ROOT, "S5 rep %d %s: %d samples, p50 %.0f ms, p99 %.0f ms%n", rep + 1, variant,
+                            latencies.size(), p50, p99);
+                    results.computeIfAbsent(variant, k -> new ArrayList<>()).add(new double[] {p50, p99, latencies.size()});
+                }
+            }
+        }
+        line("S5 end-to-end latency: produce to read_committed consume, %,d events/s for %d s (first 3 s not counted), "
+                + "identity output vs the scheduler's workflow.starts; %d interleaved repetitions.", rate, seconds, reps);
+        line("");
+        line("| application | p50 ms median (min–max) | p99 ms median (min–max) | p99 ÷ identity's, per repetition |");
+        line("|---|---:|---:|---:|");
+        for (Map.Entry<String, List<double[]>> variant : results.entrySet()) {
+            List<Double> p50 = variant.getValue().stream().map(r -> r[0]).toList();
+            List<Double> p99 = variant.getValue().stream().map(r -> r[1]).toList();
+            List<Double> ratios = new ArrayList<>();
+            for (int rep = 0; rep < reps; rep++) {
+                ratios.add(variant.getValue().get(rep)[1] / results.get("identity").get(rep)[1]);
+            }
+            line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(p50, "%.0f"), Stats.spread(p99, "%.0f"),
+                    Stats.spread(ratios, "%.2f"));
+        }
+    }
+
+    // ---------------------------------------------------------------- S7: containment
+
+    void containment(int reps) throws Exception {
+        int calmRate = 200;
+        int stormRate = 10 * Pipeline.SOURCE_LIMIT / 10;
+        List<double[]> storms = new ArrayList<>();
+        List<Double> calmP99Storm = new ArrayList<>();
+        List<Double> calmP99Quiet = new ArrayList<>();
+        for (int rep = 0; rep < reps; rep++) {
+            for (boolean storm : List.of(true, false)) {
+                String id = runId();
+                String input = "s7-in-" + id;
+                clients.createTopic(input);
+                Pipeline.SchedulerPipeline pipeline = (Pipeline.SchedulerPipeline) Pipeline.scheduler(bootstrap, input, id,
+                        dir, triggers, Map.of());
+                try (pipeline) {
+                    pipeline.start();
+                    awaitRunning(pipeline.streams());
+                    AtomicLong firstStormSend = new AtomicLong();
+                    AtomicLong firstStormEventTime = new AtomicLong();
+                    AtomicLong pauseSeen = new AtomicLong();
+                    AtomicLong pausedAt = new AtomicLong();
+                    AtomicBoolean stop = new AtomicBoolean();
+                    Thread pauses = new Thread(() -> {
+                        PauseRecordSerde serde = new PauseRecordSerde();
+                        try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("pauses-" + runId())) {
+                            consumer.subscribe(List.of(pipeline.config().topics().paused()));
+                            while (!stop.get()) {
+                                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                                    PauseRecord change = serde.deserializer().deserialize(record.topic(), record.value());
+                                    if (change.key().equals("source:storm") && change.state() == PauseState.PAUSED
+                                            && pauseSeen.get() == 0) {
+                                        pauseSeen.set(System.currentTimeMillis());
+                                        pausedAt.set(change.pausedAt().orElseThrow().toEpochMilli());
+                                    }
+                                }
+                            }
+                        }
+                    }, "pause-reader");
+                    pauses.start();
+                    List<Long> calm = new ArrayList<>();
+                    long windowStart = System.currentTimeMillis() + 5000;
+                    Thread reader = latencyReader(pipeline.config().topics().accepted(), windowStart, calm, stop,
+                            r -> !new String(r.key(), StandardCharsets.UTF_8).equals("storm"));
+                    Thread.sleep(1000);
+                    Thread calmTraffic = new Thread(() -> paced(input, calmRate, 20, i -> {
+                        String source = "calm-" + (i % 20);
+                        return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), 0);
+                    }), "calm-traffic");
+                    calmTraffic.start();
+                    if (storm) {
+                        Thread.sleep(5000);
+                        firstStormSend.set(System.currentTimeMillis());
+                        firstStormEventTime.set(firstStormSend.get());
+                        paced(input, stormRate, 10, i -> new BenchClients.Event("storm",
+                                BenchClients.event(i, "storm", "type-" + (i % 100)), 0));
+                    }
+                    calmTraffic.join();
+                    Thread.sleep(3000);
+                    stop.set(true);
+                    reader.join();
+                    pauses.join();
+                    List<Long> window;
+                    synchronized (calm) {
+                        window = new ArrayList<>(calm);
+                    }
+                    double p99 = Stats.percentile(window, 99);
+                    if (storm) {
+                        calmP99Storm.add(p99);
+                        storms.add(new double[] {pausedAt.get() - firstStormEventTime.get(), pauseSeen.get() - firstStormSend.get()});
+                        System.err.printf(Locale.ROOT, "S7 rep %d storm: pause after %d ms event time, seen after %d ms; calm p99 %.0f ms%n",
+                                rep + 1, pausedAt.get() - firstStormEventTime.get(), pauseSeen.get() - firstStormSend.get(), p99);
+                    } else {
+                        calmP99Quiet.add(p99);
+                        System.err.printf(Locale.ROOT, "S7 rep %d no storm: calm p99 %.0f ms%n", rep + 1, p99);
+                    }
+                }
+            }
+        }
+        line("S7 containment: a source storming at 10 times its limit (%,d events/s against %,d per 10 s) beside "
+                + "20 calm sources at %d events/s on the same partitions; %d interleaved repetitions (storm, none).",
+                stormRate, Pipeline.SOURCE_LIMIT, calmRate, reps);
+        line("");
+        line("| measure | median (min–max) |");
+        line("|---|---:|");
+        line("| first storm event to its pause, event time (ms) | %s |", Stats.spread(storms.stream().map(s -> s[0]).toList(), "%.0f"));
+        line("| first storm event sent to pause record consumed, wall time (ms) | %s |",
+                Stats.spread(storms.stream().map(s -> s[1]).toList(), "%.0f"));
+        line("| calm sources' p99 latency during the storm (ms) | %s |", Stats.spread(calmP99Storm, "%.0f"));
+        line("| calm sources' p99 latency without a storm (ms) | %s |", Stats.spread(calmP99Quiet, "%.0f"));
+        List<Double> ratios = new ArrayList<>();
+        for (int rep = 0; rep < reps; rep++) {
+            ratios.add(calmP99Storm.get(rep) / calmP99Quiet.get(rep));
+        }
+        line("| ratio, per repetition | %s |", Stats.spread(ratios, "%.2f"));
+    }
+
+    /** {@link #produceLive}, with failures turned into unchecked exceptions for use in a thread. */
+    private void paced(String input, int rate, int seconds, java.util.function.LongFunction<BenchClients.Event> events) {
+        try {
+            produceLive(input, rate, seconds, events);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("producing to " + input + " failed", e);
+        }
+    }
+}
