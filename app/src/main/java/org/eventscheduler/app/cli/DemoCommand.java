@@ -60,10 +60,8 @@ final class DemoCommand implements Callable<Integer> {
             List<AdminToken> tokens = new ArrayList<>(loaded.admin().tokens());
             tokens.add(new AdminToken("demo-operator", Role.OPERATOR, Optional.of(AdminTokens.sha256Hex(operatorToken)),
                     Optional.empty()));
-            SchedulerConfig demo = loaded.withKafka(new KafkaSettings(broker.bootstrapServers(),
-                    loaded.kafka().applicationId(), loaded.kafka().processingGuarantee(), home.resolve("state"),
-                    loaded.kafka().numStreamThreads(), loaded.kafka().closeTimeout(),
-                    loaded.kafka().clientProperties()))
+            SchedulerConfig demo = loaded.withKafka(loaded.kafka().withBootstrapServers(broker.bootstrapServers())
+                    .withStateDir(home.resolve("state")))
                     .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()))
                     .withMirror(loaded.mirror().withDatabase(database.jdbcUrl(), "postgres", new Secret("")));
 

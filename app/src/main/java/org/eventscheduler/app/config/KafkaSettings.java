@@ -16,10 +16,12 @@ import java.util.Map;
  * @param numStreamThreads    stream threads in this instance
  * @param closeTimeout        how long a shutdown waits for Kafka Streams to close
  * @param clientProperties    extra Kafka client properties (security, tuning), passed to Kafka Streams and the admin client
+ * @param rocksdbMemoryBytes  off-heap memory all RocksDB state stores of this process share (block cache and
+ *                            memtables), whatever the number of stores and keys
  */
 public record KafkaSettings(String bootstrapServers, String applicationId, ProcessingGuarantee processingGuarantee,
                             Path stateDir, int numStreamThreads, Duration closeTimeout,
-                            Map<String, String> clientProperties) {
+                            Map<String, String> clientProperties, long rocksdbMemoryBytes) {
     public KafkaSettings {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", "is required");
         require(applicationId != null && applicationId.matches("[a-zA-Z0-9._-]+"), "application-id",
@@ -29,10 +31,17 @@ public record KafkaSettings(String bootstrapServers, String applicationId, Proce
         require(numStreamThreads >= 1, "num-stream-threads", "must be at least 1, was " + numStreamThreads);
         require(closeTimeout != null && !closeTimeout.isNegative(), "close-timeout", "must be a duration");
         clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        require(rocksdbMemoryBytes >= 8L * 1024 * 1024, "rocksdb-memory-bytes",
+                "must be at least 8 MiB (8388608), was " + rocksdbMemoryBytes);
     }
 
     public KafkaSettings withBootstrapServers(String servers) {
         return new KafkaSettings(servers, applicationId, processingGuarantee, stateDir, numStreamThreads,
-                closeTimeout, clientProperties);
+                closeTimeout, clientProperties, rocksdbMemoryBytes);
+    }
+
+    public KafkaSettings withStateDir(Path newStateDir) {
+        return new KafkaSettings(bootstrapServers, applicationId, processingGuarantee, newStateDir, numStreamThreads,
+                closeTimeout, clientProperties, rocksdbMemoryBytes);
     }
 }

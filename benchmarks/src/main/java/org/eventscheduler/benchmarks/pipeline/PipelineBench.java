@@ -58,8 +58,9 @@ public final class PipelineBench {
                 case "s5" -> bench.latency(options.getOrDefault("rate", 1000), options.getOrDefault("reps", 2),
                         options.getOrDefault("seconds", 20));
                 case "s7" -> bench.containment(options.getOrDefault("reps", 2));
+                case "s3" -> bench.cardinality(options.getOrDefault("events", 1_000_000), options.getOrDefault("reps", 2));
                 default -> {
-                    System.err.println("scheduler: bench needs a scenario: matching, s1, s5, s7");
+                    System.err.println("scheduler: bench needs a scenario: matching, s1, s3, s5, s7");
                     System.exit(2);
                 }
             }
@@ -178,6 +179,93 @@ public final class PipelineBench {
             }
             line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(rates, "%,.0f"), Stats.spread(cpu, "%.1f"),
                     variant.getKey().equals("scheduler") ? "1.00" : Stats.spread(ratios, "%.2f"));
+        }
+    }
+
+    // ---------------------------------------------------------------- S3: source cardinality
+
+    /** The resident set size of this process, from /proc (bytes). */
+    private static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read /proc/self/status", e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    /** A drain like S1's, sampling the RSS every 250 ms; returns records/s and the largest RSS seen. */
+    private double[] drainSampling(Pipeline pipeline, String input, int events) throws Exception {
+        AtomicLong maxRss = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!stop.get()) {
+                maxRss.accumulateAndGet(residentBytes(), Math::max);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        sampler.start();
+        try {
+            Throughput run = drain(pipeline, input, events);
+            return new double[] {run.recordsPerSecond(), maxRss.get()};
+        } finally {
+            stop.set(true);
+            sampler.join();
+        }
+    }
+
+    void cardinality(int events, int reps) throws Exception {
+        String few = "s3-few-" + runId();
+        String many = "s3-many-" + runId();
+        clients.createTopic(few);
+        clients.createTopic(many);
+        clients.preload(few, events, PipelineBench::steadyEvent);
+        clients.preload(many, events, i -> {
+            String source = "src-" + i;
+            return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), T0.toEpochMilli() + i);
+        });
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        for (int rep = -1; rep < reps; rep++) {
+            for (String variant : List.of("1,000 sources", events + " sources")) {
+                String input = variant.startsWith("1,000") ? few : many;
+                double[] run = drainSampling(Pipeline.scheduler(bootstrap, input, runId(), dir, triggers, Map.of()), input,
+                        events);
+                System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, max RSS %.0f MiB%n",
+                        rep < 0 ? "warm-up" : "rep " + (rep + 1), variant, run[0], run[1] / 1048576);
+                if (rep >= 0) {
+                    results.computeIfAbsent(variant, k -> new ArrayList<>()).add(run);
+                }
+            }
+        }
+        long heapMax = Runtime.getRuntime().maxMemory();
+        long bound = org.eventscheduler.app.kafka.BoundedRocksDbMemory.configuredBytes();
+        long nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
+        line("S3 source cardinality: %,d events from 1,000 sources against the same number from %,d distinct sources "
+                + "(each seen once), drained by the scheduler; a warm-up round, then %d interleaved repetitions. Process "
+                + "RSS sampled every 250 ms; heap max %,d MiB, RocksDB bound (kafka.rocksdb-memory-bytes) %,d MiB, "
+                + "JVM non-heap committed at the end %,d MiB.", events, events, reps, heapMax / 1048576, bound / 1048576,
+                nonHeap / 1048576);
+        line("");
+        line("| sources | records/s median (min–max) | max RSS MiB median (min–max) | ÷ 1,000 sources, per repetition |");
+        line("|---|---:|---:|---:|");
+        List<double[]> baseline = results.get("1,000 sources");
+        for (Map.Entry<String, List<double[]>> variant : results.entrySet()) {
+            List<Double> rates = variant.getValue().stream().map(r -> r[0]).toList();
+            List<Double> rss = variant.getValue().stream().map(r -> r[1] / 1048576).toList();
+            List<Double> ratios = new ArrayList<>();
+            for (int rep = 0; rep < reps; rep++) {
+                ratios.add(variant.getValue().get(rep)[0] / baseline.get(rep)[0]);
+            }
+            line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(rates, "%,.0f"), Stats.spread(rss, "%,.0f"),
+                    Stats.spread(ratios, "%.2f"));
         }
     }
 
