@@ -1,6 +1,10 @@
 package org.eventscheduler.topology;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -30,7 +35,11 @@ import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.TriggerDefaults;
 import org.eventscheduler.topology.trigger.WorkflowStart;
 
-/** A TopologyTestDriver around {@link SchedulerTopology#build} with the shipped defaults, closed after each test. */
+/**
+ * A TopologyTestDriver around {@link SchedulerTopology#build} with the shipped defaults, closed after each test.
+ * Each fixture has its own state directory: the stores are persistent, and a run killed before
+ * {@link #close} must not hand its state to the next one through the shared default directory.
+ */
 public final class TopologyFixture implements AutoCloseable {
     public static final Topics TOPICS = new Topics("events.ingress", "events.accepted", "scheduler.throttled",
             "scheduler.dlq", "scheduler.paused", "scheduler.triggers", "scheduler.control", "workflow.starts",
@@ -45,6 +54,7 @@ public final class TopologyFixture implements AutoCloseable {
             Duration.ofMinutes(15), 0.8, Duration.ofHours(1));
 
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Path stateDir;
     public final TopologyTestDriver driver;
     public final TestInputTopic<byte[], byte[]> ingress;
     public final TestOutputTopic<String, byte[]> accepted;
@@ -65,6 +75,8 @@ public final class TopologyFixture implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        stateDir = newStateDir();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(SchedulerTopology.streamsProperties(config.topics(), metrics));
         driver = new TopologyTestDriver(SchedulerTopology.build(config, metrics), props, T0);
         ingress = driver.createInputTopic(config.topics().ingress(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -145,5 +157,18 @@ public final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try {
+            Utils.delete(stateDir.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + stateDir, e);
+        }
+    }
+
+    private static Path newStateDir() {
+        try {
+            return Files.createTempDirectory("topology-fixture-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a state directory", e);
+        }
     }
 }

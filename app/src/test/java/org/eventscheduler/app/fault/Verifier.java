@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -172,6 +175,9 @@ public final class Verifier {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "oracle");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // its own state directory: state left by a killed run in a shared one would change the oracle's decisions
+        Path stateDir = Files.createTempDirectory("oracle-state-");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(SchedulerTopology.streamsProperties(config.topics(), metrics));
         List<ConsumerRecord<byte[], byte[]>> ordered = new ArrayList<>(inputs);
         ordered.sort(Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::timestamp)
@@ -193,6 +199,8 @@ public final class Verifier {
             TestOutputTopic<String, PauseRecord> paused = driver.createOutputTopic(config.topics().paused(),
                     new StringDeserializer(), SchedulerTopology.pauseRecordSerde().deserializer());
             return paused.readValuesToList();
+        } finally {
+            Utils.delete(stateDir.toFile());
         }
     }
 
