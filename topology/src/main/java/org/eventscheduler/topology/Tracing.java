@@ -60,9 +60,14 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /** The tracer, resolved on use: the agent installs the global OpenTelemetry before the application runs. */
+    /** The tracer, resolved once on first use: the agent installs the global OpenTelemetry before the application runs. */
     public static Tracer tracer() {
-        return GlobalOpenTelemetry.getTracer("org.eventscheduler.scheduler");
+        return TracerHolder.TRACER;
+    }
+
+    /** Resolves the tracer when first asked for (not when this class loads), then never again: spans are per event. */
+    private static final class TracerHolder {
+        static final Tracer TRACER = GlobalOpenTelemetry.getTracer("org.eventscheduler.scheduler");
     }
 
     /** Starts a span named {@code name} under the current context. */

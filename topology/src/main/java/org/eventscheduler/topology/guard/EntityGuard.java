@@ -40,7 +40,14 @@ public final class EntityGuard {
         /** Held: over the rate limit. */
         HOLD_OVER_LIMIT,
         /** Held: the entity is paused (or its breaker lets nothing through). */
-        HOLD_PAUSED
+        HOLD_PAUSED;
+
+        private final String code = name().toLowerCase(Locale.ROOT);
+
+        /** The verdict in span attributes: {@code admit}, {@code hold_over_limit}, {@code hold_paused}. */
+        public String code() {
+            return code;
+        }
     }
 
     private final EntityType entityType;

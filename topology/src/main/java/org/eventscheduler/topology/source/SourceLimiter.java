@@ -3,19 +3,13 @@ package org.eventscheduler.topology.source;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.eventscheduler.topology.Origins;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
@@ -27,6 +21,7 @@ import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.guard.GuardStores;
 import org.eventscheduler.topology.metrics.SchedulerMetrics.IngressOutcome;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
@@ -51,8 +46,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private final SchedulerMetrics metrics;
     private EntityGuard guard;
     private ProcessorContext<String, SourceDecision> context;
-    private KeyValueStore<String, GuardState> states;
-    private KeyValueStore<String, Long> pausedSources;
+    private GuardStores stores;
     private long latestEventTime = Long.MIN_VALUE;
 
     SourceLimiter(SourceLimiting settings, SchedulerMetrics metrics) {
@@ -65,8 +59,8 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         this.context = context;
         this.guard = new EntityGuard(EntityType.SOURCE, settings.window(), settings.policy(), settings.instanceId(),
                 metrics);
-        this.states = context.getStateStore(StoreNames.SOURCE_STATES);
-        this.pausedSources = context.getStateStore(StoreNames.PAUSED_SOURCES);
+        this.stores = new GuardStores(guard, context.getStateStore(StoreNames.SOURCE_STATES),
+                context.getStateStore(StoreNames.PAUSED_SOURCES));
         context.schedule(settings.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         context.schedule(IDLE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleSources);
         context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
@@ -105,7 +99,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         String source = event.source();
         long timestamp = record.timestamp();
         latestEventTime = Math.max(latestEventTime, timestamp);
-        GuardState state = load(source, timestamp);
+        GuardState state = stores.load(source, timestamp);
         long nextCheck = guard.nextCheck(state);
         SourcePolicy policy = settings.policies().policyFor(source);
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
@@ -116,10 +110,10 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         }
         metrics.sourceEvent(source, state.windowCount());
         metrics.ingressLag(System.currentTimeMillis() - timestamp);
-        save(source, state, nextCheck);
+        stores.save(source, state, nextCheck);
         span.setAttribute(Tracing.SOURCE, source);
         span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
-        span.setAttribute(Tracing.DECISION, verdict.name().toLowerCase(Locale.ROOT));
+        span.setAttribute(Tracing.DECISION, verdict.code());
         switch (verdict) {
             case ADMIT -> admit(record, event);
             case HOLD_OVER_LIMIT -> hold(record, event, ThrottleReason.RATE_LIMITED);
@@ -131,7 +125,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private void onRejected(Record<byte[], SourceInput> record, RejectedEvent rejected) {
         String source = rejected.source();
         long timestamp = record.timestamp();
-        GuardState state = load(source, timestamp);
+        GuardState state = stores.load(source, timestamp);
         long nextCheck = guard.nextCheck(state);
         SourcePolicy policy = settings.policies().policyFor(source);
         String correlationId = rejected.error().correlationId().orElse(source);
@@ -139,38 +133,20 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         if (guard.acquire(source, state, timestamp, policy.breaker(), correlationId, changes)) {
             guard.outcome(source, state, timestamp, policy.breaker(), true, correlationId, changes);
         }
-        save(source, state, nextCheck);
+        stores.save(source, state, nextCheck);
         throw rejected.error();
     }
 
     private void onControl(Record<byte[], SourceInput> record, SourceControl control) {
         String source = control.source();
         long timestamp = record.timestamp();
-        GuardState state = load(source, timestamp);
+        GuardState state = stores.load(source, timestamp);
         long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
         guard.control(source, state, control.command(), timestamp, settings.policies().policyFor(source).breaker(),
                 correlationId, change -> forwardChange(change, timestamp));
-        save(source, state, nextCheck);
-    }
-
-    private GuardState load(String source, long timestamp) {
-        GuardState state = states.get(source);
-        return state == null ? guard.fresh(timestamp) : state;
-    }
-
-    /** Writes the state back, and keeps the paused-sources index in step when the next check moved. */
-    private void save(String source, GuardState state, long previousNextCheck) {
-        states.put(source, state);
-        long nextCheck = guard.nextCheck(state);
-        if (nextCheck != previousNextCheck) {
-            if (nextCheck == EntityGuard.NOT_PAUSED) {
-                pausedSources.delete(source);
-            } else {
-                pausedSources.put(source, nextCheck);
-            }
-        }
+        stores.save(source, state, nextCheck);
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -208,40 +184,13 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     private void resumeDueSources(long streamTime) {
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> paused = pausedSources.all()) {
-            while (paused.hasNext()) {
-                KeyValue<String, Long> entry = paused.next();
-                if (entry.value <= streamTime) {
-                    due.add(entry.key);
-                }
-            }
-        }
-        for (String source : due) {
-            GuardState state = states.get(source);
-            if (state == null) {
-                pausedSources.delete(source);
-                continue;
-            }
-            long nextCheck = guard.nextCheck(state);
-            guard.tick(source, state, streamTime, settings.policies().policyFor(source).rateLimit(),
-                    change -> forwardChange(change, streamTime));
-            save(source, state, nextCheck);
-        }
+        stores.tickDue(streamTime, source -> settings.policies().policyFor(source).rateLimit(),
+                change -> forwardChange(change, streamTime));
     }
 
     private void forgetIdleSources(long streamTime) {
         long windowStart = settings.window().bucketOf(streamTime) - settings.window().buckets() + 1;
         long resetMillis = settings.policy().pauseCountResetAfter().toMillis();
-        List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, GuardState> all = states.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, GuardState> entry = all.next();
-                if (entry.value.isForgettable(streamTime, windowStart, resetMillis)) {
-                    idle.add(entry.key);
-                }
-            }
-        }
-        idle.forEach(states::delete);
+        stores.forget(state -> state.isForgettable(streamTime, windowStart, resetMillis));
     }
 }

@@ -2,19 +2,13 @@ package org.eventscheduler.topology.trigger;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
@@ -22,6 +16,7 @@ import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.guard.GuardStores;
 import org.eventscheduler.topology.guard.RateLimit;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
@@ -40,8 +35,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private final SchedulerMetrics metrics;
     private EntityGuard guard;
     private ProcessorContext<String, TriggerDecision> context;
-    private KeyValueStore<String, GuardState> states;
-    private KeyValueStore<String, Long> pausedTriggers;
+    private GuardStores stores;
 
     TriggerStage(SourceLimiting timing, TriggerRegistry registry, SchedulerMetrics metrics) {
         this.timing = timing;
@@ -53,8 +47,8 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     public void init(ProcessorContext<String, TriggerDecision> context) {
         this.context = context;
         this.guard = new EntityGuard(EntityType.TRIGGER, timing.window(), timing.policy(), timing.instanceId(), metrics);
-        this.states = context.getStateStore(StoreNames.TRIGGER_STATES);
-        this.pausedTriggers = context.getStateStore(StoreNames.PAUSED_TRIGGERS);
+        this.stores = new GuardStores(guard, context.getStateStore(StoreNames.TRIGGER_STATES),
+                context.getStateStore(StoreNames.PAUSED_TRIGGERS));
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
     }
 
@@ -85,7 +79,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private void onMatch(Record<String, TriggerInput> record, TriggerInput.Match match) {
         String id = match.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = load(id, timestamp);
+        GuardState state = stores.load(id, timestamp);
         long nextCheck = guard.nextCheck(state);
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
         metrics.triggerMatch(id, state.windowCount());
@@ -93,15 +87,15 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             if (guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes)) {
                 guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);
             }
-            save(id, state, nextCheck);
+            stores.save(id, state, nextCheck);
             throw new TriggerEvaluationException(id, match.error().get());
         }
         EntityGuard.Verdict verdict = guard.arrive(id, state, timestamp, rateLimit(id), breaker(id),
                 match.correlationId(), changes);
-        save(id, state, nextCheck);
+        stores.save(id, state, nextCheck);
         Headers headers = outputHeaders(record);
         Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
-        Span.current().setAttribute(Tracing.REASON, verdict.name().toLowerCase(Locale.ROOT));
+        Span.current().setAttribute(Tracing.REASON, verdict.code());
         switch (verdict) {
             case ADMIT -> {
                 metrics.workflowStart();
@@ -126,25 +120,25 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         }
         metrics.startResult(result.failed() ? "failure" : "success");
         long timestamp = record.timestamp();
-        GuardState state = load(id, timestamp);
+        GuardState state = stores.load(id, timestamp);
         long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(result.eventId());
         guard.outcome(id, state, timestamp, breaker(id), result.failed(), correlationId,
                 change -> forwardChange(change, timestamp));
-        save(id, state, nextCheck);
+        stores.save(id, state, nextCheck);
     }
 
     private void onControl(Record<String, TriggerInput> record, TriggerInput.Control control) {
         String id = control.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = load(id, timestamp);
+        GuardState state = stores.load(id, timestamp);
         long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
         guard.control(id, state, control.command(), timestamp, breaker(id), correlationId,
                 change -> forwardChange(change, timestamp));
-        save(id, state, nextCheck);
+        stores.save(id, state, nextCheck);
     }
 
     private RateLimit rateLimit(String id) {
@@ -153,23 +147,6 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
 
     private BreakerSettings breaker(String id) {
         return registry.trigger(id).map(Trigger::breaker).orElse(registry.defaults().breaker());
-    }
-
-    private GuardState load(String id, long timestamp) {
-        GuardState state = states.get(id);
-        return state == null ? guard.fresh(timestamp) : state;
-    }
-
-    private void save(String id, GuardState state, long previousNextCheck) {
-        states.put(id, state);
-        long nextCheck = guard.nextCheck(state);
-        if (nextCheck != previousNextCheck) {
-            if (nextCheck == EntityGuard.NOT_PAUSED) {
-                pausedTriggers.delete(id);
-            } else {
-                pausedTriggers.put(id, nextCheck);
-            }
-        }
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -190,24 +167,6 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     private void resumeDueTriggers(long streamTime) {
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> paused = pausedTriggers.all()) {
-            while (paused.hasNext()) {
-                KeyValue<String, Long> entry = paused.next();
-                if (entry.value <= streamTime) {
-                    due.add(entry.key);
-                }
-            }
-        }
-        for (String id : due) {
-            GuardState state = states.get(id);
-            if (state == null) {
-                pausedTriggers.delete(id);
-                continue;
-            }
-            long nextCheck = guard.nextCheck(state);
-            guard.tick(id, state, streamTime, rateLimit(id), change -> forwardChange(change, streamTime));
-            save(id, state, nextCheck);
-        }
+        stores.tickDue(streamTime, this::rateLimit, change -> forwardChange(change, streamTime));
     }
 }
