@@ -3,25 +3,18 @@ package org.eventscheduler.admin.query;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the application's lag from the cluster: its consumer group's committed offsets against the
- * last stable offsets of the partitions it reads. The lag in seconds is the age of the oldest record
+ * Reads the application's lag from the cluster: its consumer group's committed offsets (the log start
+ * where it has none) against the last stable offsets of the partitions it reads. The lag in seconds is the age of the oldest record
  * not yet processed in each ingress partition, read from that record's timestamp (not estimated from
  * a rate). Every instance computes the same figures from the cluster; results are reused for
  * {@code cacheFor} so that frequent health requests do not hit the brokers each time.
@@ -59,33 +52,18 @@ public final class IngressLagReader implements AutoCloseable {
             return cached;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(remaining(deadline), TimeUnit.MILLISECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-        admin.describeTopics(List.of(ingressTopic)).allTopicNames().get(remaining(deadline), TimeUnit.MILLISECONDS)
-                .get(ingressTopic).partitions()
-                .forEach(info -> latest.put(new TopicPartition(ingressTopic, info.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                .get(remaining(deadline), TimeUnit.MILLISECONDS)
-                .forEach((partition, info) -> ends.put(partition, info.offset()));
-
         long queueDepth = 0;
         long ingressRecords = 0;
         double maxSeconds = 0;
         List<IngressLag.PartitionLag> partitions = new ArrayList<>();
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            TopicPartition partition = end.getKey();
-            OffsetAndMetadata position = committed.get(partition);
-            long from = position == null ? 0 : position.offset();
-            long behind = Math.max(0, end.getValue() - from);
-            queueDepth += behind;
+        for (GroupLag.Position position : GroupLag.read(admin, groupId, List.of(ingressTopic), deadline)) {
+            queueDepth += position.behind();
+            TopicPartition partition = position.partition();
             if (partition.topic().equals(ingressTopic)) {
-                double seconds = behind == 0 ? 0 : ageOfRecordAt(partition, from, now, deadline);
-                ingressRecords += behind;
+                double seconds = position.behind() == 0 ? 0 : ageOfRecordAt(partition, position.next(), now, deadline);
+                ingressRecords += position.behind();
                 maxSeconds = Math.max(maxSeconds, seconds);
-                partitions.add(new IngressLag.PartitionLag(partition.partition(), behind, seconds));
+                partitions.add(new IngressLag.PartitionLag(partition.partition(), position.behind(), seconds));
             }
         }
         partitions.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
@@ -98,14 +76,11 @@ public final class IngressLagReader implements AutoCloseable {
     private double ageOfRecordAt(TopicPartition partition, long offset, long now, long deadline) {
         consumer.assign(List.of(partition));
         consumer.seek(partition, offset);
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(Math.min(200, remaining(deadline))))) {
+        Duration wait = Duration.ofMillis(Math.min(200, GroupLag.remainingMillis(deadline)));
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
             return Math.max(0, (now - record.timestamp()) / 1000.0);
         }
         return 0;
-    }
-
-    private static long remaining(long deadline) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     @Override
