@@ -51,6 +51,8 @@ final class AccessFilter implements Filter {
             return;
         }
         if (!limiter.acquirePermission()) {
+            // the limiter hands out new permits every second
+            response.header(HeaderNames.RETRY_AFTER, "1");
             refuse(response, Status.TOO_MANY_REQUESTS_429, "the admin API is over its request rate; retry shortly");
             return;
         }

@@ -2,6 +2,9 @@ package org.eventscheduler.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,9 +17,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eventscheduler.admin.query.AdminJson;
 
-/** The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}. */
+/**
+ * The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}.
+ * A request refused with 429 (the API's own rate limit, shared by every caller) is sent again after the
+ * second the API's {@code Retry-After} asks for, up to {@value #ATTEMPTS_OVER_RATE} times, so that
+ * {@code triggers apply} of a long file is paced rather than cut off.
+ */
 final class AdminClient {
     private static final ObjectMapper JSON = AdminJson.MAPPER;
+    static final int ATTEMPTS_OVER_RATE = 30;
+    private static final Duration WAIT_OVER_RATE = Duration.ofSeconds(1);
+    private final Retry overRate = Retry.of("admin-api-over-rate", RetryConfig.<Answer>custom()
+            .maxAttempts(ATTEMPTS_OVER_RATE)
+            .intervalFunction(IntervalFunction.of(WAIT_OVER_RATE))
+            .retryOnResult(answer -> answer.status() == 429)
+            .retryOnException(e -> false)
+            .build());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String url;
     private final String token;
@@ -70,13 +86,18 @@ final class AdminClient {
         if (token == null || token.isBlank()) {
             throw new AdminCallException("no token: pass --token or set EVENT_SCHEDULER_TOKEN");
         }
+        HttpRequest built = request
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .build();
+        return overRate.executeSupplier(() -> sendOnce(built, path));
+    }
+
+    private Answer sendOnce(HttpRequest request, String path) {
         try {
-            HttpResponse<byte[]> response = http.send(request
-                    .timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Answer(response.statusCode(), body);
         } catch (ConnectException e) {

@@ -11,6 +11,7 @@ import io.helidon.webclient.api.ClientRequestBase;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.DirectClient;
 import java.nio.charset.StandardCharsets;
@@ -473,6 +474,61 @@ class AdminApiIT {
             assertThat(reply.status()).isEqualTo(503);
             assertThat(reply.json().path("status").asText()).isEqualTo("CRITICAL");
             assertThat(reply.json().path("reasons").toString()).contains("paused entities");
+        }
+    }
+
+    @Test
+    void triggersApplyIsPacedByTheApiRateLimitInsteadOfCutOff() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        AdminSettings slow = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
+                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        AdminApi slowApi = new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
+                api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock());
+        WebServer server = WebServer.builder().host("localhost").port(0)
+                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
+                .routing(routing -> AdminRouting.routing(routing, slowApi)).build().start();
+        try {
+            String url = "http://localhost:" + server.port();
+            // a burst past 2 requests per second: refused with 429 and told when to come back
+            Http1Client client = Http1Client.builder().baseUri(url).build();
+            List<Http1ClientResponse> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(client.get("/admin/triggers")
+                        .header(HeaderValues.create(HeaderNames.AUTHORIZATION, "Bearer " + VIEWER)).request());
+            }
+            List<Http1ClientResponse> refused = answers.stream().filter(r -> r.status().code() == 429).toList();
+            assertThat(refused).isNotEmpty().allSatisfy(r ->
+                    assertThat(r.headers().first(HeaderNames.RETRY_AFTER)).contains("1"));
+            answers.forEach(Http1ClientResponse::close);
+
+            Path file = dir.resolve("paced-triggers.yaml");
+            StringBuilder yaml = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                yaml.append("- {id: paced-").append(i).append(", source: paced, type: paced.created, workflow: w}\n");
+            }
+            Files.writeString(file, yaml);
+            var out = new java.io.ByteArrayOutputStream();
+            var originalOut = System.out;
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            int status;
+            try {
+                status = org.eventscheduler.app.cli.SchedulerCommand.execute("triggers", "apply", file.toString(),
+                        "--url", url, "--token", OPERATOR);
+            } finally {
+                System.setOut(originalOut);
+            }
+            assertThat(status).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("applied 6 triggers");
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            for (int i = 0; i < 6; i++) {
+                String id = "paced-" + i;
+                while (api.triggers().get(id).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(api.triggers().get(id)).as(id).isPresent();
+            }
+        } finally {
+            server.stop();
         }
     }
 }
