@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * A bearer token of the admin API, as configured: its name (the actor of what it does), its role, and
  * either its SHA-256 ({@code sha256}, hex: the token itself never appears in configuration) or the token
- * ({@code token}: hashed at start-up and not kept).
+ * ({@code token}: requests are compared with its hash, but the secret stays in the configuration).
  */
 public record AdminToken(String name, Role role, Optional<String> sha256, Optional<String> token) {
     public AdminToken {

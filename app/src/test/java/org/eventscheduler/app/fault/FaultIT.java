@@ -137,6 +137,8 @@ class FaultIT {
             // past session.timeout.ms (10 s): the group gives its tasks to instance 1
             sleepSeconds(16);
             frozen.resume();
+            // its first commit after waking up finds its producer epoch taken over: fenced, its tasks dropped
+            frozen.awaitLog("Detected that the thread is being fenced", 1, Duration.ofSeconds(60));
             Verifier.Report report = finish(cluster, producing);
             assertClean(report, workload);
         }
