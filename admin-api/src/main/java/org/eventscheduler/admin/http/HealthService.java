@@ -43,7 +43,7 @@ final class HealthService implements HttpService {
      * The paused sources and triggers of the whole cluster.
      *
      * @param total    paused entities held by the instances that answered
-     * @param complete whether every instance answered
+     * @param complete whether every instance answered with its paused entities
      */
     record PausedList(long total, List<PausedEntity> entities, boolean truncated, boolean complete, List<String> missing) {
     }
@@ -58,6 +58,8 @@ final class HealthService implements HttpService {
             try {
                 Optional<LocalStatus> status = answer.getValue().get(health.timeoutMillis(), TimeUnit.MILLISECONDS);
                 if (status.isPresent()) {
+                    status.get().pausedUnreadable().ifPresent(reason -> missing.add("instance "
+                            + status.get().endpoint() + ": paused entities not read: " + reason));
                     total += status.get().pausedTotal();
                     status.get().paused().forEach(entity -> entities.putIfAbsent(entity.key(), entity));
                 }

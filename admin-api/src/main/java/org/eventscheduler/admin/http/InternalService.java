@@ -20,13 +20,7 @@ final class InternalService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/status", (req, res) -> {
-            try {
-                res.send(status.read(Requests.intQuery(req, "pausedLimit", 100, 0, 10_000)));
-            } catch (LocalStatusReader.NotQueryableException e) {
-                throw ApiException.unavailable(e.getMessage());
-            }
-        })
+        rules.get("/status", (req, res) -> res.send(status.read(Requests.intQuery(req, "pausedLimit", 100, 0, 10_000))))
                 .get("/sources/*", (req, res) -> {
                     String path = req.path().absolute().path();
                     local(res, "source", Requests.sourceId(path.substring(path.indexOf("/internal/sources/")

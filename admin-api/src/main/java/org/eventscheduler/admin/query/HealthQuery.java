@@ -161,6 +161,8 @@ public final class HealthQuery implements AutoCloseable {
         Map<String, Long> throttled5 = new TreeMap<>();
         Map<String, Long> throttledHour = new TreeMap<>();
         for (LocalStatus status : statuses) {
+            status.pausedUnreadable().ifPresent(reason -> missing.add("instance " + status.endpoint()
+                    + ": paused entities not read: " + reason));
             status.latestEventTime().forEach((partition, time) -> latest.merge(partition, time, Math::max));
             status.paused().forEach(entity -> paused.putIfAbsent(entity.key(), entity));
             pausedTotal += status.pausedTotal();

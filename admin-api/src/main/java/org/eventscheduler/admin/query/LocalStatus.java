@@ -3,17 +3,26 @@ package org.eventscheduler.admin.query;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one instance knows locally, served to its peers on {@code /internal/status}: its Kafka Streams
  * state, the latest event time it processed per ingress partition, the paused entities in its active
  * tasks, and its recent dead-letter and throttle counts.
  *
- * @param pausedTotal paused entities in its tasks (the list is capped)
- * @param mirror      the Postgres mirror as this instance runs it
+ * @param pausedTotal      paused entities in its tasks (the list is capped)
+ * @param pausedUnreadable why its paused entities could not be read (Kafka Streams not RUNNING, stores
+ *                         not queryable during a rebalance); then {@code paused} is empty and
+ *                         {@code pausedTotal} 0 because they are unknown, not because nothing is paused
+ * @param mirror           the Postgres mirror as this instance runs it
  */
 public record LocalStatus(String instance, String endpoint, String streamsState, Map<Integer, Long> latestEventTime,
-                          List<PausedEntity> paused, int pausedTotal, Map<String, Long> deadLettered5m,
-                          Map<String, Long> deadLetteredHour, Map<String, Long> throttled5m,
-                          Map<String, Long> throttledHour, MirrorReport mirror, Instant generatedAt) {
+                          List<PausedEntity> paused, int pausedTotal, Optional<String> pausedUnreadable,
+                          Map<String, Long> deadLettered5m, Map<String, Long> deadLetteredHour,
+                          Map<String, Long> throttled5m, Map<String, Long> throttledHour, MirrorReport mirror,
+                          Instant generatedAt) {
+    public LocalStatus {
+        // a peer of an older version leaves the field out
+        pausedUnreadable = pausedUnreadable == null ? Optional.empty() : pausedUnreadable;
+    }
 }

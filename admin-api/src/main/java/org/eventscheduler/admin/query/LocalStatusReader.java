@@ -38,43 +38,53 @@ public final class LocalStatusReader {
         this.clock = clock;
     }
 
+    /**
+     * The local status; never fails for a rebalance: when the stores cannot be read, the status says so
+     * in {@link LocalStatus#pausedUnreadable} and carries everything else.
+     */
     public LocalStatus read(int pausedLimit) {
         List<PausedEntity> paused = new ArrayList<>();
         int total = 0;
-        if (streams.state() == KafkaStreams.State.RUNNING) {
-            total += collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
-            total += collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
+        Optional<String> unreadable = Optional.empty();
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.RUNNING) {
+            try {
+                total += collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
+                total += collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
+            } catch (InvalidStateStoreException e) {
+                paused.clear();
+                total = 0;
+                unreadable = Optional.of("stores not queryable: " + e.getMessage());
+            }
+        } else {
+            unreadable = Optional.of("Kafka Streams is " + state + ", its stores are not queryable");
         }
-        return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), streams.state().name(),
-                metrics.progress().latest(), paused, total,
+        return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), state.name(),
+                metrics.progress().latest(), paused, total, unreadable,
                 metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
                 metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
                 mirror.get(), clock.instant());
     }
 
+    /** Reads one kind of paused entity; throws InvalidStateStoreException while the stores are not queryable. */
     private int collect(String type, String indexStore, String stateStore, int limit, List<PausedEntity> out) {
+        ReadOnlyKeyValueStore<String, Long> index = streams.store(
+                StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
         int total = 0;
-        try {
-            ReadOnlyKeyValueStore<String, Long> index = streams.store(
-                    StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
-            ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                    StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
-            try (KeyValueIterator<String, Long> entries = index.all()) {
-                while (entries.hasNext()) {
-                    String id = entries.next().key;
-                    GuardState state = states.get(id);
-                    if (state == null || !state.isPaused()) {
-                        continue;
-                    }
-                    total++;
-                    if (out.size() < limit) {
-                        out.add(paused(type, id, view(type, id, state)));
-                    }
+        try (KeyValueIterator<String, Long> entries = index.all()) {
+            while (entries.hasNext()) {
+                String id = entries.next().key;
+                GuardState state = states.get(id);
+                if (state == null || !state.isPaused()) {
+                    continue;
+                }
+                total++;
+                if (out.size() < limit) {
+                    out.add(paused(type, id, view(type, id, state)));
                 }
             }
-        } catch (InvalidStateStoreException e) {
-            // rebalancing: the stores of this instance are not queryable now; the caller marks it
-            throw new NotQueryableException(indexStore + " is not queryable: " + e.getMessage());
         }
         return total;
     }
@@ -100,12 +110,5 @@ public final class LocalStatusReader {
             until = view.resumeAt();
         }
         return new PausedEntity(type, id, causes, reason, view.pausedAt(), until, actor);
-    }
-
-    /** The local stores cannot be read right now (a rebalance is under way). */
-    public static final class NotQueryableException extends RuntimeException {
-        public NotQueryableException(String message) {
-            super(message);
-        }
     }
 }

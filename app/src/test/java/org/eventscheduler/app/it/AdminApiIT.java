@@ -14,6 +14,7 @@ import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.DirectClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +24,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eventscheduler.admin.AdminSettings;
 import org.eventscheduler.admin.http.AdminApi;
 import org.eventscheduler.admin.http.AdminRouting;
 import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.admin.query.EntityPolicies;
 import org.eventscheduler.admin.query.HealthQuery;
+import org.eventscheduler.admin.query.HealthSnapshot;
+import org.eventscheduler.admin.query.HealthStatus;
 import org.eventscheduler.admin.query.HealthThresholds;
 import org.eventscheduler.admin.query.IngressLagReader;
+import org.eventscheduler.admin.query.LocalStatus;
+import org.eventscheduler.admin.query.LocalStatusReader;
+import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.admin.query.PeerClient;
+import org.eventscheduler.admin.query.StreamsAccess;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -529,6 +543,47 @@ class AdminApiIT {
             }
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    void anInstanceThatCannotReadItsStoresIsMarkedMissingNotCountedAsNothingPaused() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        SchedulerConfig config = instance.config();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "never-started-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("never-started").toString());
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("never-read").to("never-written");
+        // a real Kafka Streams that is not RUNNING (here CREATED; during a rebalance REBALANCING): no store is queryable
+        try (KafkaStreams notRunning = new KafkaStreams(builder.build(), props)) {
+            StreamsAccess streams = StreamsAccess.of(notRunning, new HostInfo("localhost", 1));
+            LocalStatusReader local = new LocalStatusReader(streams, new SchedulerMetrics(new SimpleMeterRegistry()),
+                    new EntityPolicies(config.rateWindow(), config.sources(), api.triggers()), "not-running",
+                    MirrorReport::off, Clock.systemUTC());
+            LocalStatus status = local.read(10);
+            assertThat(status.streamsState()).isEqualTo("CREATED");
+            assertThat(status.pausedTotal()).isZero();
+            assertThat(status.pausedUnreadable()).hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
+
+            try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
+                    config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+                 HealthQuery health = new HealthQuery(streams, local, new PeerClient(PEER, Duration.ofSeconds(1)), lag,
+                         Optional.empty(), api.settings().health(), Clock.systemUTC())) {
+                HealthSnapshot snapshot = health.snapshot();
+                assertThat(snapshot.complete()).isFalse();
+                assertThat(snapshot.missing()).contains(
+                        "instance localhost:1: paused entities not read: Kafka Streams is CREATED, its stores are not queryable");
+                assertThat(snapshot.status()).isNotEqualTo(HealthStatus.OK);
+
+                Http1Client client = inMemory(new AdminApi(api.settings(), api.tokens(), streams, health, local,
+                        api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
+                Reply paused = send(client.get("/admin/paused"), VIEWER, null);
+                assertThat(paused.status()).isEqualTo(200);
+                assertThat(paused.json().path("complete").asBoolean()).isFalse();
+                assertThat(paused.json().path("missing").toString()).contains("localhost:1: paused entities not read");
+            }
         }
     }
 }
