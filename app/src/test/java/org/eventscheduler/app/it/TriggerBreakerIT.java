@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A trigger whose workflow keeps failing is paused by its breaker while another trigger on the same
  * events keeps starting workflows; every (event, matching trigger) pair ends exactly once in
  * workflow.starts or scheduler.throttled. The breaker survives a restart on an empty state directory
- * (restored from its changelog): still paused, and it resumes on schedule once probes succeed.
+ * (restored from its changelog): still paused, and it resumes on schedule once probes succeed. And a
+ * trigger's rate limit holds exactly over matches from every ingress partition (the by-trigger
+ * repartition gives each trigger one owner).
  */
 class TriggerBreakerIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -234,6 +237,64 @@ class TriggerBreakerIT {
                 assertThat(resumed.resumedAt().orElseThrow())
                         .as("not before the open state ends").isAfterOrEqualTo(pausedAt.plus(OPEN_FOR));
             }
+        }
+    }
+
+    @Test
+    void shouldHoldATriggerToItsLimitExactlyAcrossIngressPartitions() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Path triggers = dir.resolve("capped-triggers.yaml");
+        Files.writeString(triggers, """
+                - id: capped
+                  source-prefix: "shop-"
+                  type: order.created
+                  workflow: capped
+                  rate-limit: {max-events: 100, action: throttle}
+                """);
+        SchedulerConfig config = config(suffix, triggers, dir.resolve("state-capped"));
+        int partitions = config.topicProvisioning().partitions();
+        // one source per ingress partition (producers key by source): each partition's task sees only its own
+        List<String> sources = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        for (int n = 0; covered.size() < partitions; n++) {
+            String source = "shop-" + n;
+            if (covered.add(Utils.toPositive(Utils.murmur2(source.getBytes(StandardCharsets.UTF_8))) % partitions)) {
+                sources.add(source);
+            }
+        }
+        try (SchedulerRunner runner = new SchedulerRunner(config, new SchedulerMetrics(new SimpleMeterRegistry()))) {
+            runner.start(false);
+            assertThat(runner.awaitRunning(TIMEOUT)).isTrue();
+            // 60 matches per source, 240 in all, within one second of event time: 2.4 times the trigger's limit of
+            // 100 per 10 s, but never more than 60 in any one partition
+            long base = System.currentTimeMillis();
+            try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(broker.bootstrapServers())) {
+                for (int i = 0; i < 60; i++) {
+                    for (String source : sources) {
+                        String id = source + "-" + i;
+                        producer.send(new ProducerRecord<>(config.topics().ingress(), null, base + (long) partitions * i
+                                + sources.indexOf(source), source.getBytes(StandardCharsets.UTF_8),
+                                ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source
+                                        + "\",\"type\":\"order.created\"}").getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+                producer.flush();
+            }
+            List<ConsumerRecord<byte[], byte[]>> outcomes = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+                    List.of(config.topics().workflowStarts(), config.topics().throttled()), 60 * partitions, TIMEOUT,
+                    Duration.ofSeconds(1));
+            List<ConsumerRecord<byte[], byte[]>> starts = outcomes.stream()
+                    .filter(r -> r.topic().equals(config.topics().workflowStarts())).toList();
+            List<ConsumerRecord<byte[], byte[]>> held = outcomes.stream()
+                    .filter(r -> r.topic().equals(config.topics().throttled())).toList();
+            assertThat(partitions).isGreaterThan(1);
+            assertThat(starts).as("exactly the limit, counted over every partition together").hasSize(100);
+            assertThat(held).hasSize(60 * partitions - 100)
+                    .allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("trigger-rate-limited"));
+            Set<String> pairs = new HashSet<>();
+            starts.forEach(r -> pairs.add(pair("capped", r.value())));
+            held.forEach(r -> pairs.add(pair("capped", r.value())));
+            assertThat(pairs).as("every match once, started or held").hasSize(60 * partitions);
         }
     }
 
