@@ -91,6 +91,9 @@ class ObservabilityIT {
             for (int i = 0; i < 2; i++) {
                 producer.send(new ProducerRecord<>(config.topics().ingress(), AdminApiIT.bytes("junk"), new byte[] {(byte) 0xFF}));
             }
+            // a definition written past the API's validation: no type, so every instance rejects it
+            producer.send(new ProducerRecord<>(config.topics().triggers(), AdminApiIT.bytes("t-broken"),
+                    AdminApiIT.bytes("{\"id\":\"t-broken\",\"workflow\":\"w\"}")));
         }
         accepted = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().accepted(), 1100, TIMEOUT, Duration.ofSeconds(1));
         throttled = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().throttled(), 2000, TIMEOUT, Duration.ofSeconds(1));
@@ -162,7 +165,8 @@ class ObservabilityIT {
     @Test
     void everyDecisionMetricEqualsWhatTheTopologyDid() throws Exception {
         String metrics = awaitScrape(s -> sample(s, "scheduler_start_results_total", "outcome=\"success\"") == 100
-                && sample(s, "scheduler_paused_entities", "entity_type=\"source\"") == 1);
+                && sample(s, "scheduler_paused_entities", "entity_type=\"source\"") == 1
+                && sample(s, "scheduler_trigger_definitions_rejected_total", "") >= 1);
         Files.createDirectories(SCRAPE.getParent());
         Files.writeString(SCRAPE, metrics);
 
@@ -196,6 +200,10 @@ class ObservabilityIT {
         // from offsets: under exactly-once the transaction markers of the DLQ partitions are counted too
         assertThat(sample(metrics, "scheduler_dlq_retained_records", "")).isBetween((double) dead.size(), dead.size() + 20.0);
         assertThat(sample(metrics, "scheduler_breakers", "entity_type=\"trigger\",state=\"open\"")).isEqualTo(1);
+        assertThat(sample(metrics, "scheduler_breaker_transitions_total", "entity_type=\"trigger\",to_state=\"open\""))
+                .as("t-picky's breaker opened once").isEqualTo(1);
+        assertThat(sum(metrics, "scheduler_breaker_transitions_total")).as("and nothing else moved").isEqualTo(1);
+        assertThat(sample(metrics, "scheduler_trigger_definitions_rejected_total", "")).as("t-broken").isEqualTo(1);
         assertThat(sample(metrics, "scheduler_paused_entities", "entity_type=\"trigger\"")).as("t-picky, by its breaker").isEqualTo(1);
         assertThat(metrics).contains("scheduler_ingress_partition_lag_records{partition=\"0\"}");
         assertThat(metrics).contains("kafka_stream_").contains("jvm_memory_used_bytes").contains("process_cpu_usage")
