@@ -97,12 +97,14 @@ final class EntityService {
         };
     }
 
-    void audit(Caller caller, String action, String entity, String correlationId) {
+    /** The audit line of a definition change: who, what, which trigger, and the reason code (e.g. {@code trigger-defined}). */
+    void audit(Caller caller, String action, String entity, String reason, String correlationId) {
         AUDIT.atInfo()
                 .addKeyValue("correlation_id", correlationId)
                 .addKeyValue("actor", caller.name())
                 .addKeyValue("action", action)
                 .addKeyValue("entity", entity)
+                .addKeyValue("reason", reason)
                 .log("{} {} {}", caller.name(), action, entity);
     }
 }

@@ -60,10 +60,23 @@ final class TriggersService implements HttpService {
                 .get("/{id}", this::get)
                 .put("/{id}", this::put)
                 .delete("/{id}", this::delete)
-                .post("/{id}/pause", (req, res) -> shared.command(req, res, EntityType.TRIGGER, Requests.triggerId(req),
+                .post("/{id}/pause", (req, res) -> shared.command(req, res, EntityType.TRIGGER, definedTriggerId(req),
                         ControlCommand.Action.PAUSE))
-                .post("/{id}/resume", (req, res) -> shared.command(req, res, EntityType.TRIGGER, Requests.triggerId(req),
+                .post("/{id}/resume", (req, res) -> shared.command(req, res, EntityType.TRIGGER, definedTriggerId(req),
                         ControlCommand.Action.RESUME));
+    }
+
+    /**
+     * The path's trigger id, when the trigger is defined (valid or not): a command for a trigger that does
+     * not exist is a 404, not a control record nobody acts on. (Sources have no catalog: a source may be
+     * paused before its first event.)
+     */
+    private String definedTriggerId(ServerRequest request) {
+        String id = Requests.triggerId(request);
+        if (catalog.get(id).isEmpty()) {
+            throw ApiException.notFound("trigger " + id + " is not defined");
+        }
+        return id;
     }
 
     private static TriggerSummary summary(TriggerCatalog.Entry entry) {
@@ -114,7 +127,7 @@ final class TriggersService implements HttpService {
             throw ApiException.badRequest(e.getMessage());
         }
         commands.put(definition);
-        shared.audit(Requests.caller(request), "define", "trigger:" + id, Requests.correlationId(request));
+        shared.audit(Requests.caller(request), "define", "trigger:" + id, "trigger-defined", Requests.correlationId(request));
         response.status(Status.OK_200).send(TriggerDefinitions.toTree(definition));
     }
 
@@ -124,7 +137,7 @@ final class TriggersService implements HttpService {
             throw ApiException.notFound("trigger " + id + " is not defined");
         }
         commands.delete(id);
-        shared.audit(Requests.caller(request), "delete", "trigger:" + id, Requests.correlationId(request));
+        shared.audit(Requests.caller(request), "delete", "trigger:" + id, "trigger-deleted", Requests.correlationId(request));
         response.status(Status.ACCEPTED_202).send(new ApiError(202, "trigger " + id + " deleted"));
     }
 }

@@ -324,6 +324,9 @@ class AdminApiIT {
             assertThat(one.json().path("status").asText()).isEqualTo("valid");
             assertThat(one.json().path("definition").path("workflow").asText()).isEqualTo("fulfil");
             assertThat(get("/admin/triggers/nope", VIEWER).status()).isEqualTo(404);
+            Reply undefined = post("/admin/triggers/nope/pause", OPERATOR, "{\"reason\":\"x\"}");
+            assertThat(undefined.status()).isEqualTo(404);
+            assertThat(undefined.json().path("error").asText()).isEqualTo("trigger nope is not defined");
 
             Reply defined = put("/admin/triggers/t-put", OPERATOR,
                     "{\"source\":\"s\",\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":5,\"action\":\"throttle\"}}");

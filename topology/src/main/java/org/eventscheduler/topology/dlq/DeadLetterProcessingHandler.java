@@ -4,10 +4,7 @@ import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
-import org.eventscheduler.topology.event.InvalidReason;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A record whose processing throws goes to the dead-letter topic (reason {@code processing-error}
@@ -15,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * partition. Kafka Streams builds the DLQ record; this adds the project's headers and counts it.
  */
 public final class DeadLetterProcessingHandler extends LogAndContinueProcessingExceptionHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
     private SchedulerMetrics metrics;
 
     @Override
@@ -30,15 +26,8 @@ public final class DeadLetterProcessingHandler extends LogAndContinueProcessingE
         if (DeadLetters.isInvalidEvent(exception)) {
             metrics.ingress(SchedulerMetrics.IngressOutcome.INVALID);
         }
-        InvalidReason reason = DeadLetters.reasonOf(exception);
-        metrics.deadLettered(reason);
-        if (reason == InvalidReason.PROCESSING_ERROR) {
-            LOG.atError()
-                    .setCause(exception)
-                    .addKeyValue("reason", reason.code())
-                    .addKeyValue("origin", context.topic() + "-" + context.partition() + "@" + context.offset())
-                    .log("processing failed in {}; the record goes to the dead-letter topic", context.processorNodeId());
-        }
+        metrics.deadLettered(DeadLetters.reasonOf(exception));
+        // DeadLetters logs it: a processing error at ERROR with the correlation id and the entity
         return Response.resume(DeadLetters.annotate(response.deadLetterQueueRecords(), context, exception));
     }
 }

@@ -65,12 +65,24 @@ public final class DeadLetters {
             span.setAttribute(Tracing.CORRELATION_ID, correlationId);
             source.ifPresent(s -> span.setAttribute(Tracing.SOURCE, s));
         }, () -> {
-            LOG.atDebug()
-                    .addKeyValue("correlation_id", correlationId)
-                    .addKeyValue("entity", source.map(s -> "source:" + s).orElse("unknown"))
-                    .addKeyValue("reason", reason.code())
-                    .log("dead-lettered a record from {}-{}@{}: {}", context.topic(), context.partition(),
-                            context.offset(), exception.getMessage());
+            String entity = source.map(s -> "source:" + s).orElse("unknown");
+            String origin = context.topic() + "-" + context.partition() + "@" + context.offset();
+            if (reason == InvalidReason.PROCESSING_ERROR) {
+                // a bug to look at, with its cause; invalid input is expected and counted, so only DEBUG
+                LOG.atError()
+                        .setCause(exception)
+                        .addKeyValue("correlation_id", correlationId)
+                        .addKeyValue("entity", entity)
+                        .addKeyValue("reason", reason.code())
+                        .addKeyValue("origin", origin)
+                        .log("processing failed in {}; the record goes to the dead-letter topic", context.processorNodeId());
+            } else {
+                LOG.atDebug()
+                        .addKeyValue("correlation_id", correlationId)
+                        .addKeyValue("entity", entity)
+                        .addKeyValue("reason", reason.code())
+                        .log("dead-lettered a record from {}: {}", origin, exception.getMessage());
+            }
             for (ProducerRecord<byte[], byte[]> record : records) {
                 SchedulerHeaders.put(record.headers(), SchedulerHeaders.REASON, reason.code());
                 SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
