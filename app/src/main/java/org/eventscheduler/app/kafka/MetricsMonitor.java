@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Gauges refreshed in the background (every {@code metrics.refresh-interval}), each reported only by
  * the instance that owns what it measures, so that {@code sum()} across instances is the cluster's
  * value: the lag of the ingress partitions this instance processes, the records retained in the DLQ
- * partitions of the same numbers, and the paused entities and open breakers of its own tasks.
+ * partitions of the same numbers, and the paused entities and open breakers of its own tasks. The
+ * age of the longest current pause is the one gauge to aggregate with {@code max()}, not {@code sum()}.
  */
 public final class MetricsMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsMonitor.class);
@@ -48,6 +51,7 @@ public final class MetricsMonitor implements AutoCloseable {
     private final MultiGauge lagRecords;
     private final MultiGauge lagSeconds;
     private final MultiGauge paused;
+    private final MultiGauge longestPause;
     private final MultiGauge breakers;
     private final AtomicLong dlqRetained = new AtomicLong();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -70,6 +74,10 @@ public final class MetricsMonitor implements AutoCloseable {
                 .register(registry);
         this.paused = MultiGauge.builder("scheduler.paused.entities")
                 .description("Paused sources and triggers in this instance's tasks, by entity type")
+                .register(registry);
+        this.longestPause = MultiGauge.builder("scheduler.paused.longest").baseUnit("seconds")
+                .description("How long the longest current pause in this instance's tasks has lasted, by entity type; "
+                        + "0 when none is paused")
                 .register(registry);
         this.breakers = MultiGauge.builder("scheduler.breakers")
                 .description("Circuit breakers not closed in this instance's tasks, by entity type and state")
@@ -150,12 +158,23 @@ public final class MetricsMonitor implements AutoCloseable {
 
     private void refreshPauses() {
         Map<String, Long> pausedByType = new HashMap<>(Map.of("source", 0L, "trigger", 0L));
+        Map<String, Instant> earliestPauseByType = new HashMap<>();
         Map<List<String>, Long> breakersByState = new HashMap<>();
-        count("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedByType, breakersByState);
-        count("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedByType, breakersByState);
+        count("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedByType, earliestPauseByType,
+                breakersByState);
+        count("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedByType, earliestPauseByType,
+                breakersByState);
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
         pausedByType.forEach((type, count) -> pausedRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), count)));
         paused.register(pausedRows, true);
+        Instant now = Instant.now();
+        List<MultiGauge.Row<?>> longestRows = new ArrayList<>();
+        for (String type : List.of("source", "trigger")) {
+            double seconds = Optional.ofNullable(earliestPauseByType.get(type))
+                    .map(since -> Math.max(0, Duration.between(since, now).toMillis() / 1000.0)).orElse(0.0);
+            longestRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), seconds));
+        }
+        longestPause.register(longestRows, true);
         List<MultiGauge.Row<?>> breakerRows = new ArrayList<>();
         for (String type : List.of("source", "trigger")) {
             for (String state : List.of("open", "half_open")) {
@@ -167,7 +186,7 @@ public final class MetricsMonitor implements AutoCloseable {
     }
 
     private void count(String type, String indexStore, String stateStore, Map<String, Long> pausedByType,
-                       Map<List<String>, Long> breakersByState) {
+                       Map<String, Instant> earliestPauseByType, Map<List<String>, Long> breakersByState) {
         ReadOnlyKeyValueStore<String, Long> index = streams.store(
                 StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
         ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
@@ -180,6 +199,8 @@ public final class MetricsMonitor implements AutoCloseable {
                 }
                 if (state.isPaused()) {
                     pausedByType.merge(type, 1L, Long::sum);
+                    state.pausedSince().ifPresent(since -> earliestPauseByType.merge(type, since,
+                            (a, b) -> a.isBefore(b) ? a : b));
                 }
                 if (!state.breakerState().equals("CLOSED")) {
                     breakersByState.merge(List.of(type, state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L, Long::sum);

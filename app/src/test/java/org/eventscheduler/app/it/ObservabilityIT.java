@@ -205,6 +205,10 @@ class ObservabilityIT {
         assertThat(sum(metrics, "scheduler_breaker_transitions_total")).as("and nothing else moved").isEqualTo(1);
         assertThat(sample(metrics, "scheduler_trigger_definitions_rejected_total", "")).as("t-broken").isEqualTo(1);
         assertThat(sample(metrics, "scheduler_paused_entities", "entity_type=\"trigger\"")).as("t-picky, by its breaker").isEqualTo(1);
+        // the storm's pause began at an event time of this run: its age is within the run, never negative
+        assertThat(metrics).contains("scheduler_paused_longest_seconds{entity_type=\"source\"}");
+        assertThat(sample(metrics, "scheduler_paused_longest_seconds", "entity_type=\"source\""))
+                .isBetween(0.0, (double) TIMEOUT.toSeconds() * 3);
         assertThat(metrics).contains("scheduler_ingress_partition_lag_records{partition=\"0\"}");
         assertThat(metrics).contains("kafka_stream_").contains("jvm_memory_used_bytes").contains("process_cpu_usage")
                 .contains("resilience4j_ratelimiter_available_permissions");

@@ -1,6 +1,8 @@
 package org.eventscheduler.topology.guard;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Everything the scheduler knows about one guarded entity (a source or a trigger), stored as one value
@@ -78,6 +80,11 @@ public final class GuardState {
     /** Whether at least one cause holds: the entity's records are held. */
     public boolean isPaused() {
         return causes != 0;
+    }
+
+    /** While paused: when the current pause began (the record time of the record that paused it). */
+    public Optional<Instant> pausedSince() {
+        return isPaused() && pausedAt != NEVER ? Optional.of(Instant.ofEpochMilli(pausedAt)) : Optional.empty();
     }
 
     /** The breaker's recorded calls; read from the stored bytes with the entity's current settings. */
