@@ -24,6 +24,11 @@ class ConfigurationDocsTest {
     private static final Set<String> OPEN_MAPS = Set.of("kafka.client-properties", "topic-provisioning.configs",
             "admin.health.lag-seconds", "admin.health.dlq-per-minute", "admin.health.paused-entities");
     private static final Pattern DOCUMENTED_KEY = Pattern.compile("^\\| `([a-z0-9.-]+)` \\|", Pattern.MULTILINE);
+    /** A documented key and its default column. */
+    private static final Pattern DOCUMENTED_DEFAULT = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
+    /** Defaults documented in words, not as a value. */
+    private static final Map<String, String> IN_WORDS = Map.of("instance-id", "the host name",
+            "topic-provisioning.configs", "see below");
 
     @Test
     void shouldDocumentEveryKeyAndNoOther() throws IOException {
@@ -41,6 +46,41 @@ class ConfigurationDocsTest {
             documented.add(matcher.group(1));
         }
         assertThat(documented).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void shouldDocumentTheShippedDefaultOfEveryKey() throws IOException {
+        JsonNode defaults;
+        try (InputStream in = getClass().getResourceAsStream("/scheduler-defaults.yaml")) {
+            defaults = new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+        List<String> keys = new ArrayList<>();
+        collect("", defaults, keys);
+        String docs = Files.readString(Path.of("../docs/configuration.md"), StandardCharsets.UTF_8);
+        Map<String, String> documented = new java.util.HashMap<>();
+        Matcher matcher = DOCUMENTED_DEFAULT.matcher(docs);
+        while (matcher.find()) {
+            documented.put(matcher.group(1), matcher.group(2).trim());
+        }
+        for (String key : keys) {
+            String expected = IN_WORDS.containsKey(key) ? IN_WORDS.get(key)
+                    : "`" + rendered(defaults.at("/" + key.replace(".", "/"))) + "`";
+            assertThat(documented.get(key)).as(key).isEqualTo(expected);
+        }
+    }
+
+    /** A default as the docs write it: the scalar, {@code ""}, {@code []}, {@code {}}, or a flow map of scalars. */
+    private static String rendered(JsonNode value) {
+        if (value.isObject()) {
+            List<String> fields = new ArrayList<>();
+            value.properties().forEach(field -> fields.add(field.getKey() + ": " + rendered(field.getValue())));
+            return "{" + String.join(", ", fields) + "}";
+        }
+        if (value.isArray()) {
+            assertThat(value).as("a non-empty list default is documented by hand").isEmpty();
+            return "[]";
+        }
+        return value.asText().isEmpty() ? "\"\"" : value.asText();
     }
 
     private static void collect(String prefix, JsonNode node, List<String> keys) {
