@@ -17,6 +17,10 @@ public final class SchedulerHeaders {
     public static final String TRIGGER = "scheduler.trigger";
     /** Where the event that led to a record was read: {@code topic-partition@offset}. */
     public static final String ORIGIN = "scheduler.origin";
+    /** Who wrote a trigger definition or its tombstone through the admin API (the token's name). */
+    public static final String ACTOR = "scheduler.actor";
+    /** When a trigger definition or its tombstone was written through the admin API (ISO-8601). */
+    public static final String REQUESTED_AT = "scheduler.requested-at";
     /** Internal: what an internal-topic record is, where a topic carries more than one kind. */
     public static final String KIND = "scheduler.kind";
 

@@ -47,7 +47,7 @@ public final class AdminRouting {
         routing.addFilter(new AccessFilter(api.tokens(), limiter))
                 .register("/admin", new HealthService(api.health()))
                 .register("/admin/sources", new SourcesService(api.entities(), entities))
-                .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), api.commands(), entities,
+                .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), entities,
                         api.settings().maxBodyBytes()))
                 .register("/admin/dlq", new DlqService(api.dlq(), api.settings().health().timeout()))
                 .register("/internal", new InternalService(api.localStatus(), api.entities()))

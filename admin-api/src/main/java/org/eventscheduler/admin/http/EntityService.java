@@ -12,6 +12,7 @@ import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.security.Caller;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.trigger.TriggerDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,24 @@ final class EntityService {
         };
     }
 
-    /** The audit line of a definition change: who, what, which trigger, and the reason code (e.g. {@code trigger-defined}). */
-    void audit(Caller caller, String action, String entity, String reason, String correlationId) {
+    /** Writes a trigger definition, audited in the record's headers (actor, time, correlation id) and in the log. */
+    void define(ServerRequest request, TriggerDefinition definition) {
+        Caller caller = Requests.caller(request);
+        String correlationId = Requests.correlationId(request);
+        commands.put(definition, caller.name(), clock.instant(), correlationId);
+        audit(caller, "define", "trigger:" + definition.id(), "trigger-defined", correlationId);
+    }
+
+    /** Writes the tombstone of a trigger definition, audited like {@link #define}. */
+    void undefine(ServerRequest request, String triggerId) {
+        Caller caller = Requests.caller(request);
+        String correlationId = Requests.correlationId(request);
+        commands.delete(triggerId, caller.name(), clock.instant(), correlationId);
+        audit(caller, "delete", "trigger:" + triggerId, "trigger-deleted", correlationId);
+    }
+
+    /** The audit line of a definition change: who, what, which trigger, and the reason code. */
+    private void audit(Caller caller, String action, String entity, String reason, String correlationId) {
         AUDIT.atInfo()
                 .addKeyValue("correlation_id", correlationId)
                 .addKeyValue("actor", caller.name())

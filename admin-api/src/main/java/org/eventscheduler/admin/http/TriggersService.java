@@ -10,7 +10,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Optional;
-import org.eventscheduler.admin.query.CommandWriter;
 import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.query.TriggerCatalog;
 import org.eventscheduler.topology.control.ControlCommand;
@@ -28,15 +27,12 @@ import org.eventscheduler.topology.trigger.TriggerDefinitions;
 final class TriggersService implements HttpService {
     private final TriggerCatalog catalog;
     private final EntityQuery entities;
-    private final CommandWriter commands;
     private final EntityService shared;
     private final int maxBodyBytes;
 
-    TriggersService(TriggerCatalog catalog, EntityQuery entities, CommandWriter commands, EntityService shared,
-                    int maxBodyBytes) {
+    TriggersService(TriggerCatalog catalog, EntityQuery entities, EntityService shared, int maxBodyBytes) {
         this.catalog = catalog;
         this.entities = entities;
-        this.commands = commands;
         this.shared = shared;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -126,8 +122,7 @@ final class TriggersService implements HttpService {
         } catch (InvalidTriggerException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        commands.put(definition);
-        shared.audit(Requests.caller(request), "define", "trigger:" + id, "trigger-defined", Requests.correlationId(request));
+        shared.define(request, definition);
         response.status(Status.OK_200).send(TriggerDefinitions.toTree(definition));
     }
 
@@ -136,8 +131,7 @@ final class TriggersService implements HttpService {
         if (catalog.get(id).isEmpty()) {
             throw ApiException.notFound("trigger " + id + " is not defined");
         }
-        commands.delete(id);
-        shared.audit(Requests.caller(request), "delete", "trigger:" + id, "trigger-deleted", Requests.correlationId(request));
+        shared.undefine(request, id);
         response.status(Status.ACCEPTED_202).send(new ApiError(202, "trigger " + id + " deleted"));
     }
 }

@@ -1,6 +1,7 @@
 package org.eventscheduler.admin.query;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +50,23 @@ public final class CommandWriter implements AutoCloseable {
         await(record);
     }
 
-    public void put(TriggerDefinition definition) {
-        await(new ProducerRecord<>(triggersTopic, definition.id(), TriggerDefinitions.write(definition)));
+    /** Writes a definition, audited in its headers: who, when, and the request's correlation id. */
+    public void put(TriggerDefinition definition, String actor, Instant requestedAt, String correlationId) {
+        await(audited(new ProducerRecord<>(triggersTopic, definition.id(), TriggerDefinitions.write(definition)),
+                actor, requestedAt, correlationId));
     }
 
-    public void delete(String triggerId) {
-        await(new ProducerRecord<>(triggersTopic, triggerId, null));
+    /** Writes the tombstone of a definition, audited in its headers like {@link #put}. */
+    public void delete(String triggerId, String actor, Instant requestedAt, String correlationId) {
+        await(audited(new ProducerRecord<>(triggersTopic, triggerId, null), actor, requestedAt, correlationId));
+    }
+
+    private static ProducerRecord<String, byte[]> audited(ProducerRecord<String, byte[]> record, String actor,
+                                                          Instant requestedAt, String correlationId) {
+        SchedulerHeaders.put(record.headers(), SchedulerHeaders.ACTOR, actor);
+        SchedulerHeaders.put(record.headers(), SchedulerHeaders.REQUESTED_AT, requestedAt.toString());
+        SchedulerHeaders.put(record.headers(), SchedulerHeaders.CORRELATION_ID, correlationId);
+        return record;
     }
 
     private void await(ProducerRecord<String, byte[]> record) {

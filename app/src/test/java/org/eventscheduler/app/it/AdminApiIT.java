@@ -52,6 +52,7 @@ import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -332,6 +333,13 @@ class AdminApiIT {
                     "{\"source\":\"s\",\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":5,\"action\":\"throttle\"}}");
             assertThat(defined.status()).isEqualTo(200);
             assertThat(defined.json().path("id").asText()).isEqualTo("t-put");
+            // audited on the record itself: who, when, and the request's correlation id
+            var written = KafkaTestClients.awaitRecord(broker.bootstrapServers(), instance.config().topics().triggers(),
+                    r -> new String(r.key(), StandardCharsets.UTF_8).equals("t-put"), TIMEOUT);
+            assertThat(KafkaTestClients.header(written, SchedulerHeaders.ACTOR)).isEqualTo("alice");
+            assertThat(java.time.Instant.parse(KafkaTestClients.header(written, SchedulerHeaders.REQUESTED_AT)))
+                    .isBeforeOrEqualTo(java.time.Instant.now());
+            assertThat(KafkaTestClients.header(written, SchedulerHeaders.CORRELATION_ID)).isNotBlank();
             Reply invalid = put("/admin/triggers/t-bad", OPERATOR, "{\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":-1,\"action\":\"pause\"}}");
             assertThat(invalid.status()).isEqualTo(400);
             assertThat(invalid.json().path("error").asText()).isEqualTo(
@@ -346,6 +354,9 @@ class AdminApiIT {
             assertThat(put("/admin/triggers/" + id, OPERATOR, "{\"type\":\"t\",\"workflow\":\"w\"}").status()).isEqualTo(200);
             awaitStatus("/admin/triggers/" + id, 200);
             assertThat(delete("/admin/triggers/" + id, OPERATOR).status()).isEqualTo(202);
+            var tombstone = KafkaTestClients.awaitRecord(broker.bootstrapServers(), instance.config().topics().triggers(),
+                    r -> new String(r.key(), StandardCharsets.UTF_8).equals(id) && r.value() == null, TIMEOUT);
+            assertThat(KafkaTestClients.header(tombstone, SchedulerHeaders.ACTOR)).isEqualTo("alice");
             awaitStatus("/admin/triggers/" + id, 404);
             assertThat(delete("/admin/triggers/" + id, OPERATOR).status()).isEqualTo(404);
         }
