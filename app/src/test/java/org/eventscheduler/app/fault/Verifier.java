@@ -162,6 +162,15 @@ public final class Verifier {
                         .forEach(t -> unexpected.add(origin + " started by " + t + ", which does not match it"));
             }
         }
+        // outputs that trace to no input at all (no origin header, or one that names no input record)
+        Set<String> inputOrigins = new java.util.HashSet<>();
+        inputs.forEach(input -> inputOrigins.add(input.topic() + "-" + input.partition() + "@" + input.offset()));
+        byOrigin.forEach((origin, outputs) -> {
+            if (!inputOrigins.contains(origin)) {
+                unexpected.add(outputs.size() + " output record(s) with origin " + origin + ", which is no input: "
+                        + outputs.stream().map(ConsumerRecord::topic).distinct().toList());
+            }
+        });
         List<PauseRecord> actualPauses = readAll(topics.paused()).stream()
                 .map(r -> new PauseRecordSerde().deserializer().deserialize(r.topic(), r.value())).toList();
         List<String> pauseDifferences = comparePauses(actualPauses, oraclePauses(inputs));
