@@ -1,5 +1,13 @@
 package org.eventscheduler.mirror;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +31,14 @@ public final class MirrorMetrics {
     private final Map<Kind, Counter> records = new EnumMap<>(Kind.class);
     private final Counter committed;
     private final Counter failed;
+    private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    private final RetryRegistry retries = RetryRegistry.ofDefaults();
 
     public MirrorMetrics(MeterRegistry registry, Supplier<MirrorStatus> status) {
+        // resilience4j's own meters of the mirror's database breaker and retry (resilience4j_circuitbreaker_*,
+        // resilience4j_retry_*), following whichever breaker and retry the running mirror uses
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         Gauge.builder("scheduler.mirror.lag", () -> status.get().lagRecords())
                 .baseUnit("records")
                 .description("changelog and DLQ records not yet in the database, in the partitions this instance mirrors")
@@ -52,6 +66,18 @@ public final class MirrorMetrics {
                 .description("database transactions of the mirror, by outcome").register(registry);
         failed = Counter.builder("scheduler.mirror.batches").tag("outcome", "failed")
                 .description("database transactions of the mirror, by outcome").register(registry);
+    }
+
+    /** A new breaker named {@code name}, replacing (and unbinding) the one a previous mirror in this process used. */
+    CircuitBreaker breaker(String name, CircuitBreakerConfig config) {
+        breakers.remove(name);
+        return breakers.circuitBreaker(name, config);
+    }
+
+    /** A new retry named {@code name}, replacing the one a previous mirror in this process used. */
+    Retry retry(String name, RetryConfig config) {
+        retries.remove(name);
+        return retries.retry(name, config);
     }
 
     void written(Kind kind, long count) {

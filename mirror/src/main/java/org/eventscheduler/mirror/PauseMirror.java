@@ -105,7 +105,7 @@ public final class PauseMirror implements AutoCloseable {
         this.metrics = metrics;
         this.afterDatabaseCommit = afterDatabaseCommit;
         this.clock = clock;
-        this.breaker = CircuitBreaker.of("mirror-database", CircuitBreakerConfig.custom()
+        this.breaker = metrics.breaker("mirror-database", CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.breaker().failureRateThreshold())
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.breaker().slidingWindowSize())
@@ -114,7 +114,7 @@ public final class PauseMirror implements AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .recordExceptions(Exception.class)
                 .build());
-        this.retry = Retry.of("mirror-database", RetryConfig.custom()
+        this.retry = metrics.retry("mirror-database", RetryConfig.custom()
                 .maxAttempts(settings.retry().maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retry().initialBackoff(),
                         settings.retry().multiplier(), settings.retry().maxBackoff()))

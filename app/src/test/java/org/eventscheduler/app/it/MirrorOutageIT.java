@@ -86,7 +86,9 @@ class MirrorOutageIT {
                     && instance.mirrorStatus().breakerState().equals("open"));
             String scrape = ((PrometheusMeterRegistry) instance.metrics().registry()).scrape();
             assertThat(scrape).contains("scheduler_mirror_state{state=\"backing_off\"} 1.0")
-                    .contains("scheduler_mirror_breaker_state{state=\"open\"} 1.0");
+                    .contains("scheduler_mirror_breaker_state{state=\"open\"} 1.0")
+                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"mirror-database\"[^}]*state=\"open\"[^}]*\\} 1\\.0")
+                    .contains("resilience4j_retry_calls_total{");
             await("the topology goes on without the database", () -> MirrorChecks.changelog(broker.bootstrapServers(), config)
                     .size() >= before.size() + 16);
             await("the mirror's own lag counts the records it holds back",
