@@ -97,4 +97,26 @@ class DecisionLogTest {
                 .containsEntry("reason", "invalid-json")
                 .containsKey("entity");
     }
+
+    @Test
+    void aTriggerBreakerLogsItsOpeningAndHalfOpeningWithTheTriggerAndTheReason() {
+        fixture.defineTrigger("flaky", "{\"id\":\"flaky\",\"source\":\"shop\",\"type\":\"order.created\","
+                + "\"workflow\":\"billing\"}", Duration.ZERO);
+        for (int i = 0; i < 10; i++) {
+            fixture.sendRaw(Events.utf8("shop"), Events.structured("o-" + i, "shop", "order.created"), new RecordHeaders(),
+                    Duration.ofMillis(i));
+        }
+        for (int i = 0; i < 10; i++) {
+            fixture.result("flaky", "o-" + i, "FAILED", Duration.ofSeconds(1).plusMillis(i));
+        }
+        // after the 30 s open state, the next match is a probe: the breaker goes half-open
+        fixture.sendRaw(Events.utf8("shop"), Events.structured("probe", "shop", "order.created"), new RecordHeaders(),
+                Duration.ofSeconds(40));
+
+        List<Map<String, String>> decisions = atInfo().stream().map(DecisionLogTest::fields)
+                .filter(f -> "trigger:flaky".equals(f.get("entity"))).toList();
+        assertThat(decisions).extracting(f -> f.get("reason")).containsExactly("error-rate", "breaker-half-open");
+        assertThat(decisions.getFirst()).containsEntry("correlation_id", "o-9").containsEntry("shadow", "false");
+        assertThat(decisions.get(1)).containsEntry("correlation_id", "probe");
+    }
 }
