@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.Events;
@@ -94,6 +95,33 @@ class TriggerTopologyTest {
         assertThat(starts.get(0).value().input().toString()).isEqualTo("{\"x\":1}");
         assertThat(starts.get(1).value().input().path("id").asText()).isEqualTo("e-1");
         assertThat(starts.get(1).value().input().path("data").path("x").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldApplyEachFilterOperatorToTheEventsData() {
+        Map<String, String> filters = new java.util.LinkedHashMap<>();
+        filters.put("exact", "{\"status\":[\"NEW\",\"PENDING\"]}");
+        filters.put("prefix", "{\"region\":[{\"prefix\":\"eu-\"}]}");
+        filters.put("numeric", "{\"amount\":[{\"numeric\":[\">\",100,\"<=\",1000]}]}");
+        filters.put("exists", "{\"coupon\":[{\"exists\":true}]}");
+        filters.put("not-exists", "{\"coupon\":[{\"exists\":false}]}");
+        filters.put("anything-but", "{\"env\":[{\"anything-but\":[\"test\",\"dev\"]}]}");
+        filters.put("nested-and-array", "{\"customer\":{\"tier\":[\"gold\"]},\"tags\":[\"urgent\"]}");
+        filters.forEach((id, filter) -> fixture.defineTrigger(id, "{\"id\":\"" + id
+                + "\",\"source\":\"shop\",\"type\":\"order.created\",\"workflow\":\"w\",\"filter\":" + filter + "}",
+                Duration.ZERO));
+
+        send("e-1", "shop", "order.created", """
+                {"status":"PENDING","region":"eu-west-1","amount":250,"coupon":"X","env":"prod",
+                 "customer":{"tier":"gold"},"tags":["a","urgent"]}""");
+        assertThat(startedTriggers()).containsExactlyInAnyOrder("exact", "prefix", "numeric", "exists", "anything-but",
+                "nested-and-array");
+        send("e-2", "shop", "order.created", """
+                {"status":"DONE","region":"us-east-1","amount":100,"env":"dev","customer":{"tier":"silver"},"tags":["urgent"]}""");
+        assertThat(startedTriggers()).containsExactly("not-exists");
+        send("e-3", "shop", "order.created", "{\"amount\":1000,\"coupon\":null,\"customer\":\"gold\",\"tags\":[\"urgent\"]}");
+        assertThat(startedTriggers()).as("boundary included; null exists; a string is not a nested object")
+                .containsExactlyInAnyOrder("numeric", "exists");
     }
 
     @Test
