@@ -87,6 +87,14 @@ public final class ChildJvm implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Waits for the process to end by itself and answers its exit code; fails after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws IOException, InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still runs after " + timeout + ":\n" + tail());
+        }
+        return process.exitValue();
+    }
+
     public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.app.fault.ChildJvm;
 import org.eventscheduler.app.kafka.MirrorWiring;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.mirror.MirrorDatabase;
@@ -123,64 +124,66 @@ class MirrorIT {
                 .isEqualTo(dlqBefore);
     }
 
-    /** Thrown by the test between the database commit and the offset commit: the mirror dies there, as if killed. */
-    private static final class KilledBetweenCommits extends Error {
-        KilledBetweenCommits() {
-            super("killed between the database commit and the offset commit");
-        }
-    }
-
     @Test
-    void aMirrorKilledBetweenItsDatabaseCommitAndItsOffsetCommitLeavesNoDuplicate() throws Exception {
+    void aMirrorProcessKilledBetweenItsDatabaseCommitAndItsOffsetCommitLeavesNoDuplicate() throws Exception {
         SchedulerConfig config = config(broker, postgres.getJdbcUrl("postgres", "postgres"), dir, "killed",
-                Map.of("SCHEDULER_MIRROR__DLQ_SUMMARIES", "false"));
+                Map.of("SCHEDULER_MIRROR__DLQ_SUMMARIES", "false", "SCHEDULER_MIRROR__IN_PROCESS", "false"));
         Jdbi jdbi = jdbi(config);
-        AtomicLong firstBatch = new AtomicLong();
-        try (SchedulerInstance instance = SchedulerInstance.start(config, false, batch -> {
-            if (firstBatch.compareAndSet(0, batch.records().size())) {
-                throw new KilledBetweenCommits();
-            }
-        })) {
+        try (SchedulerInstance instance = SchedulerInstance.start(config, false)) {
             assertThat(instance.runner().awaitRunning(TIMEOUT)).isTrue();
             traffic(config, "kill");
-            awaitAtLeast(firstBatch, 1);
-            long written = awaitRows(jdbi, firstBatch.get());
-            assertThat(written).as("the killed mirror's batch is in the database").isEqualTo(firstBatch.get());
+            KafkaTestClients.awaitRecord(broker.bootstrapServers(), config.topics().paused(),
+                    r -> new String(r.key()).equals("source:kill-storm"), TIMEOUT);
+
+            // the mirror alone, in a process of its own that dies right after its first database commit
+            Path mirrorConfig = dir.resolve("killed-mirror.yaml");
+            Files.writeString(mirrorConfig, """
+                    instance-id: halting-mirror
+                    kafka:
+                      bootstrap-servers: "%s"
+                      application-id: "%s"
+                      client-properties:
+                        session.timeout.ms: "6000"
+                    topics:
+                      paused: "%s"
+                      dlq: "%s"
+                    mirror:
+                      jdbc-url: "%s"
+                      in-process: false
+                      batch-size: %d
+                      dlq-summaries: false
+                    admin:
+                      enabled: false
+                    """.formatted(broker.bootstrapServers(), config.kafka().applicationId(), config.topics().paused(),
+                    config.topics().dlq(), config.mirror().jdbcUrl(), config.mirror().batchSize()));
+            ChildJvm halting = ChildJvm.onTestClasspath("halting-mirror", HaltingMirrorMain.class.getName(),
+                    List.of(mirrorConfig.toString()), dir.resolve("killed-mirror.log")).start();
+            assertThat(halting.awaitExit(TIMEOUT)).as(halting.log()).isEqualTo(HaltingMirrorMain.EXIT_CODE);
+            java.util.regex.Matcher halted = java.util.regex.Pattern.compile(HaltingMirrorMain.HALTING
+                    + ": a batch of (\\d+) records").matcher(halting.log());
+            assertThat(halted.find()).as(halting.log()).isTrue();
+            long batch = Long.parseLong(halted.group(1));
+            assertThat(count(jdbi, "SELECT count(*) FROM pause_history")).as("the dead mirror's batch is in the database")
+                    .isEqualTo(batch);
             try (var admin = org.apache.kafka.clients.admin.Admin.create(
                     org.eventscheduler.app.kafka.SchedulerRunner.adminProperties(config))) {
                 assertThat(admin.listConsumerGroupOffsets(MirrorWiring.groupId(config)).partitionsToOffsetAndMetadata()
                         .get().values().stream().filter(java.util.Objects::nonNull).toList())
                         .as("and no offset was committed for it").isEmpty();
             }
-            instance.stopMirror();
 
-            // the restarted mirror reads the killed batch again and converges without a duplicate
+            // a new mirror in the same group reads the dead one's batch again and converges without a duplicate
             AtomicLong reread = new AtomicLong();
             try (MirrorWiring restarted = MirrorWiring.start(config,
                     new MirrorMetrics(new SimpleMeterRegistry(), MirrorStatus::off),
-                    batch -> reread.addAndGet(batch.records().size()))) {
-                KafkaTestClients.awaitRecord(broker.bootstrapServers(), config.topics().paused(),
-                        r -> new String(r.key()).equals("source:kill-storm"), TIMEOUT);
+                    committed -> reread.addAndGet(committed.records().size()))) {
                 List<ConsumerRecord<byte[], byte[]>> changelog =
                         MirrorChecks.awaitConverged(jdbi, broker.bootstrapServers(), config, TIMEOUT);
                 awaitAtLeast(reread, changelog.size());
-                assertThat(reread.get()).as("the killed batch was read again").isEqualTo(changelog.size());
+                assertThat(reread.get()).as("the dead mirror's batch was read again").isEqualTo(changelog.size());
                 assertThat(MirrorChecks.historyRows(jdbi)).doesNotHaveDuplicates();
             }
         }
-    }
-
-    private static long awaitRows(Jdbi jdbi, long rows) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        long count = 0;
-        while (System.nanoTime() < deadline) {
-            count = count(jdbi, "SELECT count(*) FROM pause_history");
-            if (count >= rows) {
-                return count;
-            }
-            Thread.sleep(100);
-        }
-        return count;
     }
 
     private static void awaitAtLeast(AtomicLong value, long wanted) throws InterruptedException {
