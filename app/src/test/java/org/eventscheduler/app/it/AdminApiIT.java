@@ -32,11 +32,13 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eventscheduler.admin.AdminServer;
 import org.eventscheduler.admin.AdminSettings;
 import org.eventscheduler.admin.http.AdminApi;
 import org.eventscheduler.admin.http.AdminRouting;
 import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.query.EntityPolicies;
+import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.query.HealthQuery;
 import org.eventscheduler.admin.query.HealthSnapshot;
 import org.eventscheduler.admin.query.HealthStatus;
@@ -597,6 +599,31 @@ class AdminApiIT {
                 assertThat(paused.status()).isEqualTo(200);
                 assertThat(paused.json().path("complete").asBoolean()).isFalse();
                 assertThat(paused.json().path("missing").toString()).contains("localhost:1: paused entities not read");
+
+                // the same instance behind a real admin server: not ready, still alive, owners unknown (503), its
+                // own status still served to peers
+                EntityQuery entities = new EntityQuery(streams,
+                        new EntityPolicies(config.rateWindow(), config.sources(), api.triggers()),
+                        new PeerClient(PEER, Duration.ofSeconds(1)));
+                AdminSettings onAnyPort = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER,
+                        65536, 1000, Duration.ofSeconds(1), 512, 1000, api.settings().health());
+                AdminServer server = AdminServer.start(new AdminApi(onAnyPort, api.tokens(), streams, health, local,
+                        entities, api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
+                try {
+                    Http1Client socket = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();
+                    assertThat(send(socket.get("/observe/health/ready"), null, null).status()).isEqualTo(503);
+                    assertThat(send(socket.get("/observe/health/live"), null, null).status()).isEqualTo(200);
+                    Reply source = send(socket.get("/admin/sources/storm"), VIEWER, null);
+                    assertThat(source.status()).isEqualTo(503);
+                    assertThat(source.json().path("status").asInt()).isEqualTo(503);
+                    assertThat(source.json().path("error").asText()).isNotBlank();
+                    Reply own = send(socket.get("/internal/status"), PEER, null);
+                    assertThat(own.status()).isEqualTo(200);
+                    assertThat(own.json().path("streamsState").asText()).isEqualTo("CREATED");
+                    assertThat(own.json().path("pausedUnreadable").asText()).contains("not queryable");
+                } finally {
+                    server.close();
+                }
             }
         }
     }
