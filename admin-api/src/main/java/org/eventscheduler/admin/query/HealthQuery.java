@@ -172,7 +172,9 @@ public final class HealthQuery implements AutoCloseable {
             status.throttledHour().forEach((reason, count) -> throttledHour.merge(reason, count, Long::sum));
         }
         List<PausedEntity> pausedList = paused.values().stream().limit(limit).toList();
-        long pausedSources = paused.values().stream().filter(p -> p.entityType().equals("source")).count();
+        // by type from each instance's own counts: the lists are capped, the counts are not
+        long pausedSources = statuses.stream().mapToLong(LocalStatus::pausedSources).sum();
+        long pausedTriggers = statuses.stream().mapToLong(LocalStatus::pausedTriggers).sum();
 
         List<HealthSnapshot.Partition> partitions = new ArrayList<>();
         Map<Integer, IngressLag.PartitionLag> lagByPartition = new TreeMap<>();
@@ -211,7 +213,7 @@ public final class HealthQuery implements AutoCloseable {
         HealthEvaluator.Evaluation evaluation = evaluator.evaluate(ingressLag.map(IngressLag::lagSeconds).orElse(0.0),
                 dlqPerMinute, (int) Math.min(Integer.MAX_VALUE, pausedTotal), degraded, critical);
         return new HealthSnapshot(evaluation.status(), evaluation.reasons(), ingress,
-                new HealthSnapshot.Paused(pausedSources, paused.size() - pausedSources, pausedTotal, pausedList,
+                new HealthSnapshot.Paused(pausedSources, pausedTriggers, pausedTotal, pausedList,
                         pausedTotal > pausedList.size()),
                 new HealthSnapshot.Counts(dlq5, dlqHour, dlqPerMinute),
                 new HealthSnapshot.Counts(throttled5, throttledHour,

@@ -11,13 +11,16 @@ import java.util.Optional;
  * tasks, and its recent dead-letter and throttle counts.
  *
  * @param pausedTotal      paused entities in its tasks (the list is capped)
+ * @param pausedSources    of which sources
+ * @param pausedTriggers   of which triggers
  * @param pausedUnreadable why its paused entities could not be read (Kafka Streams not RUNNING, stores
  *                         not queryable during a rebalance); then {@code paused} is empty and
  *                         {@code pausedTotal} 0 because they are unknown, not because nothing is paused
  * @param mirror           the Postgres mirror as this instance runs it
  */
 public record LocalStatus(String instance, String endpoint, String streamsState, Map<Integer, Long> latestEventTime,
-                          List<PausedEntity> paused, int pausedTotal, Optional<String> pausedUnreadable,
+                          List<PausedEntity> paused, int pausedTotal, int pausedSources, int pausedTriggers,
+                          Optional<String> pausedUnreadable,
                           Map<String, Long> deadLettered5m, Map<String, Long> deadLetteredHour,
                           Map<String, Long> throttled5m, Map<String, Long> throttledHour, MirrorReport mirror,
                           Instant generatedAt) {

@@ -44,23 +44,25 @@ public final class LocalStatusReader {
      */
     public LocalStatus read(int pausedLimit) {
         List<PausedEntity> paused = new ArrayList<>();
-        int total = 0;
+        int sources = 0;
+        int triggers = 0;
         Optional<String> unreadable = Optional.empty();
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.RUNNING) {
             try {
-                total += collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
-                total += collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
+                sources = collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
+                triggers = collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
             } catch (InvalidStateStoreException e) {
                 paused.clear();
-                total = 0;
+                sources = 0;
+                triggers = 0;
                 unreadable = Optional.of("stores not queryable: " + e.getMessage());
             }
         } else {
             unreadable = Optional.of("Kafka Streams is " + state + ", its stores are not queryable");
         }
         return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), state.name(),
-                metrics.progress().latest(), paused, total, unreadable,
+                metrics.progress().latest(), paused, sources + triggers, sources, triggers, unreadable,
                 metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
                 metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
                 mirror.get(), clock.instant());

@@ -508,6 +508,24 @@ class AdminApiIT {
     }
 
     @Test
+    void pausedCountsByTypeAddUpToTheTotalEvenWhenTheListIsCapped() {
+        AdminApi api = instance.adminApi().orElseThrow();
+        HealthThresholds listNone = new HealthThresholds(new HealthThresholds.Level(30, 300),
+                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 25), 0.8, Duration.ofSeconds(2), 0, 10_000);
+        SchedulerConfig config = instance.config();
+        try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
+                config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+             HealthQuery health = new HealthQuery(api.streams(), api.localStatus(), new PeerClient(PEER, Duration.ofSeconds(1)),
+                     lag, Optional.empty(), listNone, Clock.systemUTC())) {
+            HealthSnapshot.Paused paused = health.snapshot().paused();
+            assertThat(paused.entities()).isEmpty();
+            assertThat(paused.truncated()).isTrue();
+            assertThat(paused.sources()).as("storm, at least").isPositive();
+            assertThat(paused.sources() + paused.triggers()).isEqualTo(paused.total());
+        }
+    }
+
+    @Test
     void triggersApplyIsPacedByTheApiRateLimitInsteadOfCutOff() throws Exception {
         AdminApi api = instance.adminApi().orElseThrow();
         AdminSettings slow = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
