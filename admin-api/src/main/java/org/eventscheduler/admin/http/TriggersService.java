@@ -58,14 +58,15 @@ final class TriggersService implements HttpService {
                 .delete("/{id}", this::delete)
                 .post("/{id}/pause", (req, res) -> shared.command(req, res, EntityType.TRIGGER, definedTriggerId(req),
                         ControlCommand.Action.PAUSE))
-                .post("/{id}/resume", (req, res) -> shared.command(req, res, EntityType.TRIGGER, definedTriggerId(req),
+                // a trigger deleted while paused keeps its state: a resume must still reach it
+                .post("/{id}/resume", (req, res) -> shared.command(req, res, EntityType.TRIGGER, Requests.triggerId(req),
                         ControlCommand.Action.RESUME));
     }
 
     /**
-     * The path's trigger id, when the trigger is defined (valid or not): a command for a trigger that does
-     * not exist is a 404, not a control record nobody acts on. (Sources have no catalog: a source may be
-     * paused before its first event.)
+     * The path's trigger id, when the trigger is defined (valid or not): pausing a trigger that does not
+     * exist is a 404, not a pause of nothing. (Sources have no catalog: a source may be paused before its
+     * first event.)
      */
     private String definedTriggerId(ServerRequest request) {
         String id = Requests.triggerId(request);

@@ -25,7 +25,11 @@ public record LocalStatus(String instance, String endpoint, String streamsState,
                           Map<String, Long> throttled5m, Map<String, Long> throttledHour, MirrorReport mirror,
                           Instant generatedAt) {
     public LocalStatus {
-        // a peer of an older version leaves the field out
+        // a peer of an older version leaves these out: nothing unreadable, and the counts by type from its list
         pausedUnreadable = pausedUnreadable == null ? Optional.empty() : pausedUnreadable;
+        if (pausedSources + pausedTriggers != pausedTotal && paused != null) {
+            pausedSources = (int) paused.stream().filter(p -> p.entityType().equals("source")).count();
+            pausedTriggers = pausedTotal - pausedSources;
+        }
     }
 }

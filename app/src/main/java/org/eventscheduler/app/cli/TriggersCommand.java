@@ -46,8 +46,8 @@ final class TriggersCommand {
         }
     }
 
-    @Command(name = "apply", description = "Validate every definition of a YAML file, then write them all (or none) "
-            + "through the admin API.")
+    @Command(name = "apply", description = "Validate every definition of a YAML file (one invalid: nothing is written), "
+            + "then write each through the admin API.")
     static final class Apply implements Callable<Integer> {
         @Mixin
         ApiOptions api;

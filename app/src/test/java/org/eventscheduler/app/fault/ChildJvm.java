@@ -99,6 +99,22 @@ public final class ChildJvm implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    /** Waits until the log has a line containing one of {@code texts}. */
+    public void awaitLogAny(List<String> texts, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (log().lines().anyMatch(line -> texts.stream().anyMatch(line::contains))) {
+                return;
+            }
+            if (!isAlive()) {
+                throw new AssertionError(name + " exited " + process.exitValue() + " before logging one of " + texts
+                        + ":\n" + tail());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(name + " logged none of " + texts + " within " + timeout + ":\n" + tail());
+    }
+
     /** Waits until the log has {@code count} lines containing {@code text} (counting from all starts). */
     public void awaitLog(String text, int count, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
