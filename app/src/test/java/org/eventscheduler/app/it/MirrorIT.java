@@ -212,6 +212,18 @@ class MirrorIT {
                 "SELECT correlation_id FROM pause_state WHERE entity_id = 'conv-storm'").mapTo(String.class).one());
         List<Map<String, Object>> story = rows(jdbi, queries.get(2).replace("orders-service-4711", correlationId));
         assertThat(story).extracting(row -> row.get("entity")).contains("source:conv-storm");
+
+        // and every query of the runbook runs on the same schema (they are diagnosis steps of its alerts)
+        String runbook = Files.readString(Path.of("../docs/operations/event-scheduler.md"));
+        java.util.regex.Matcher runbookBlock = java.util.regex.Pattern.compile("```sql\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(runbook);
+        int runbookQueries = 0;
+        while (runbookBlock.find()) {
+            String query = runbookBlock.group(1).trim().replaceAll(";$", "");
+            assertThat(rows(jdbi, query)).as(query).isNotNull();
+            runbookQueries++;
+        }
+        assertThat(runbookQueries).as("the runbook's SQL").isGreaterThanOrEqualTo(5);
     }
 
     private static List<Map<String, Object>> rows(Jdbi jdbi, String sql) {

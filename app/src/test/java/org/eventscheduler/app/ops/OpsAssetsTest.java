@@ -103,6 +103,9 @@ class OpsAssetsTest {
             int next = section.indexOf("\n### ", 4);
             section = next < 0 ? section : section.substring(0, next);
             assertThat(section).as(alert).contains("**Meaning.**", "**Impact.**", "**Diagnosis.**", "**Mitigation.**");
+            String diagnosis = section.substring(section.indexOf("**Diagnosis.**"), section.indexOf("**Mitigation.**"));
+            assertThat(diagnosis).as(alert + ": Diagnosis has commands to paste (a ```bash or ```sql block)")
+                    .containsPattern("```(bash|sql)\n");
             assertThat(runbook).as("the alert table links " + alert)
                     .contains("[" + alert + "](#" + alert.toLowerCase(Locale.ROOT) + ")");
         }
