@@ -57,8 +57,8 @@ class OpsAssetsTest {
             String summary = alert.annotations().get("summary");
             assertThat(summary).as(name + " summary: one sentence").isNotBlank().endsWith(".")
                     .doesNotContain("{{").matches("[^.]*(\\.\\d[^.]*|,[^.]*)*\\.");
-            assertThat(alert.annotations().get("description")).as(name + " description: templated with the value")
-                    .contains("{{").contains("$value");
+            assertThat(alert.annotations().get("description")).as(name + " description: templated with the value, formatted")
+                    .contains("{{").contains("$value").containsPattern("printf|humanize");
             Matcher url = RUNBOOK_URL.matcher(alert.annotations().getOrDefault("runbook_url", ""));
             assertThat(url.matches()).as(name + " runbook_url " + alert.annotations().get("runbook_url")).isTrue();
             assertThat(url.group(1)).isEqualTo(name.toLowerCase(Locale.ROOT));
