@@ -56,8 +56,14 @@ public final class SchedulerRunner implements AutoCloseable {
         LOG.info("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(config, metrics));
         streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("stream thread failed; shutting this instance down", exception);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamThreadExceptionResponse response = StreamThreadFailures.responseTo(exception);
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("stream thread fenced by a newer producer of its tasks (it was cut off or frozen); "
+                        + "replacing it, the new thread rejoins the group", exception);
+            } else {
+                LOG.error("stream thread failed; shutting this instance down", exception);
+            }
+            return response;
         });
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams state {} -> {}", oldState, newState);
