@@ -30,39 +30,41 @@ class ConfigurationDocsTest {
     private static final Map<String, String> IN_WORDS = Map.of("instance-id", "the host name",
             "topic-provisioning.configs", "see below");
 
-    @Test
-    void shouldDocumentEveryKeyAndNoOther() throws IOException {
-        JsonNode defaults;
+    private JsonNode defaults() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/scheduler-defaults.yaml")) {
-            defaults = new ObjectMapper(new YAMLFactory()).readTree(in);
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
         }
+    }
+
+    private static List<String> keysOf(JsonNode defaults) {
         List<String> keys = new ArrayList<>();
         collect("", defaults, keys);
+        return keys;
+    }
 
-        String docs = Files.readString(Path.of("../docs/configuration.md"), StandardCharsets.UTF_8);
+    private static String docs() throws IOException {
+        return Files.readString(Path.of("../docs/configuration.md"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldDocumentEveryKeyAndNoOther() throws IOException {
         List<String> documented = new ArrayList<>();
-        Matcher matcher = DOCUMENTED_KEY.matcher(docs);
+        Matcher matcher = DOCUMENTED_KEY.matcher(docs());
         while (matcher.find()) {
             documented.add(matcher.group(1));
         }
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(keysOf(defaults()));
     }
 
     @Test
     void shouldDocumentTheShippedDefaultOfEveryKey() throws IOException {
-        JsonNode defaults;
-        try (InputStream in = getClass().getResourceAsStream("/scheduler-defaults.yaml")) {
-            defaults = new ObjectMapper(new YAMLFactory()).readTree(in);
-        }
-        List<String> keys = new ArrayList<>();
-        collect("", defaults, keys);
-        String docs = Files.readString(Path.of("../docs/configuration.md"), StandardCharsets.UTF_8);
+        JsonNode defaults = defaults();
         Map<String, String> documented = new java.util.HashMap<>();
-        Matcher matcher = DOCUMENTED_DEFAULT.matcher(docs);
+        Matcher matcher = DOCUMENTED_DEFAULT.matcher(docs());
         while (matcher.find()) {
             documented.put(matcher.group(1), matcher.group(2).trim());
         }
-        for (String key : keys) {
+        for (String key : keysOf(defaults)) {
             String expected = IN_WORDS.containsKey(key) ? IN_WORDS.get(key)
                     : "`" + rendered(defaults.at("/" + key.replace(".", "/"))) + "`";
             assertThat(documented.get(key)).as(key).isEqualTo(expected);

@@ -491,16 +491,27 @@ class AdminApiIT {
         assertThat(limited).isGreaterThanOrEqualTo(7);
     }
 
+    /** The running instance's ingress lag, as its health query reads it. */
+    private static IngressLagReader ingressLag() {
+        SchedulerConfig config = instance.config();
+        return new IngressLagReader(SchedulerRunner.adminProperties(config), config.kafka().applicationId(),
+                config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    /** A health query of the cluster over {@code streams} and {@code local}, with {@code thresholds} and no mirror. */
+    private static HealthQuery healthQuery(StreamsAccess streams, LocalStatusReader local, IngressLagReader lag,
+                                           HealthThresholds thresholds) {
+        return new HealthQuery(streams, local, new PeerClient(PEER, Duration.ofSeconds(1)), lag, Optional.empty(),
+                thresholds, Clock.systemUTC());
+    }
+
     @Test
     void healthIsCriticalAndAnswers503PastACriticalThreshold() {
         AdminApi api = instance.adminApi().orElseThrow();
         HealthThresholds strict = new HealthThresholds(new HealthThresholds.Level(30, 300),
                 new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10, 10_000);
-        SchedulerConfig config = instance.config();
-        try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
-                config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
-             HealthQuery health = new HealthQuery(api.streams(), api.localStatus(), new PeerClient(PEER, Duration.ofSeconds(1)),
-                     lag, java.util.Optional.empty(), strict, Clock.systemUTC())) {
+        try (IngressLagReader lag = ingressLag();
+             HealthQuery health = healthQuery(api.streams(), api.localStatus(), lag, strict)) {
             Http1Client client = inMemory(new AdminApi(api.settings(), api.tokens(), api.streams(), health,
                     api.localStatus(), api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
             Reply reply = send(client.get("/admin/event-health"), VIEWER, null);
@@ -515,11 +526,8 @@ class AdminApiIT {
         AdminApi api = instance.adminApi().orElseThrow();
         HealthThresholds listNone = new HealthThresholds(new HealthThresholds.Level(30, 300),
                 new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 25), 0.8, Duration.ofSeconds(2), 0, 10_000);
-        SchedulerConfig config = instance.config();
-        try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
-                config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
-             HealthQuery health = new HealthQuery(api.streams(), api.localStatus(), new PeerClient(PEER, Duration.ofSeconds(1)),
-                     lag, Optional.empty(), listNone, Clock.systemUTC())) {
+        try (IngressLagReader lag = ingressLag();
+             HealthQuery health = healthQuery(api.streams(), api.localStatus(), lag, listNone)) {
             HealthSnapshot.Paused paused = health.snapshot().paused();
             assertThat(paused.entities()).isEmpty();
             assertThat(paused.truncated()).isTrue();
@@ -600,18 +608,17 @@ class AdminApiIT {
         // a real Kafka Streams that is not RUNNING (here CREATED; during a rebalance REBALANCING): no store is queryable
         try (KafkaStreams notRunning = new KafkaStreams(builder.build(), props)) {
             StreamsAccess streams = StreamsAccess.of(notRunning, new HostInfo("localhost", 1));
+            EntityPolicies policies = new EntityPolicies(config.rateWindow(), config.sources(), api.triggers());
             LocalStatusReader local = new LocalStatusReader(streams, new SchedulerMetrics(new SimpleMeterRegistry()),
-                    new EntityPolicies(config.rateWindow(), config.sources(), api.triggers()), "not-running",
+                    policies, "not-running",
                     MirrorReport::off, Clock.systemUTC());
             LocalStatus status = local.read(10);
             assertThat(status.streamsState()).isEqualTo("CREATED");
             assertThat(status.pausedTotal()).isZero();
             assertThat(status.pausedUnreadable()).hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
 
-            try (IngressLagReader lag = new IngressLagReader(SchedulerRunner.adminProperties(config),
-                    config.kafka().applicationId(), config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
-                 HealthQuery health = new HealthQuery(streams, local, new PeerClient(PEER, Duration.ofSeconds(1)), lag,
-                         Optional.empty(), api.settings().health(), Clock.systemUTC())) {
+            try (IngressLagReader lag = ingressLag();
+                 HealthQuery health = healthQuery(streams, local, lag, api.settings().health())) {
                 HealthSnapshot snapshot = health.snapshot();
                 assertThat(snapshot.complete()).isFalse();
                 assertThat(snapshot.missing()).contains(
@@ -627,9 +634,7 @@ class AdminApiIT {
 
                 // the same instance behind a real admin server: not ready, still alive, owners unknown (503), its
                 // own status still served to peers
-                EntityQuery entities = new EntityQuery(streams,
-                        new EntityPolicies(config.rateWindow(), config.sources(), api.triggers()),
-                        new PeerClient(PEER, Duration.ofSeconds(1)));
+                EntityQuery entities = new EntityQuery(streams, policies, new PeerClient(PEER, Duration.ofSeconds(1)));
                 AdminSettings onAnyPort = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER,
                         65536, 1000, Duration.ofSeconds(1), 512, 1000, api.settings().health());
                 AdminServer server = AdminServer.start(new AdminApi(onAnyPort, api.tokens(), streams, health, local,
