@@ -45,9 +45,11 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  * scheduler.control ── source commands ─────────────────────────────────────┴→ by-source (repartition)┤
  *                                                                                                      ▼
  *            source-limiter [source-states, paused-sources] ── admitted ─→ events.accepted
+ *              │ (evaluates the triggers: global trigger-definitions)                             │
  *              │ held → scheduler.throttled   pause/resume → scheduler.paused   invalid → DLQ     │
+ *              │                                          unusable by a trigger → DLQ ←───────────┤
  *              │                                                                                  ▼
- *              │                                trigger-matcher (global trigger-definitions) ── matches ─┐
+ *              │                                                         trigger-matcher ── matches ─┐
  * workflow.start-results ── results ────────────────────────────────────────────────────────────────────┤
  * scheduler.control ── trigger commands ────────────────────────────────────────────────────────────────┴→ by-trigger
  *                                                                                                            ▼
@@ -104,7 +106,8 @@ public final class SchedulerTopology {
                         .withValueSerde(sourceSerde));
         Map<String, KStream<String, SourceDecision>> sourceDecisions = routes.get("ingress-keyed-by-source")
                 .merge(bySource, Named.as("source-inputs"))
-                .process(SourceLimiterStage.processor(config.sourceLimiting(), metrics), Named.as("source-limiter"),
+                .process(SourceLimiterStage.processor(config.sourceLimiting(), TriggerStages.evaluator(registry), metrics),
+                        Named.as("source-limiter"),
                         SourceLimiterStage.STORES)
                 .split(Named.as("source-"))
                 .branch((source, decision) -> decision instanceof SourceDecision.Admitted, Branched.as("admitted"))
@@ -122,8 +125,8 @@ public final class SchedulerTopology {
                 .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde()).withName("paused-sink"));
 
         // triggers: matches, start results and trigger commands, partitioned by trigger id
-        KStream<String, TriggerInput> matches = admitted.process(TriggerStages.matcher(registry, metrics),
-                Named.as("trigger-matcher"));
+        KStream<String, TriggerInput> matches = admitted.process(TriggerStages.matcher(), Named.as("trigger-matcher"));
+        TriggerStages.deadLetterUnusable(admitted);
         KStream<String, TriggerInput> results = builder
                 .stream(topics.startResults(), Consumed.with(Serdes.ByteArray(), TriggerStages.startResultSerde())
                         .withName("start-results"))

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every breaker transition, for a trigger (failures from start results and evaluation errors) and for
- * a source (invalid events). Breaker defaults of the fixture: count-based window of 20 calls, at least
+ * Every breaker transition, for a trigger (failed start results) and for a source (invalid events, and
+ * events a trigger cannot use: the source's fault, never the trigger's). Breaker defaults of the fixture: count-based window of 20 calls, at least
  * 10 calls, 50 % failures, 30 s open, 3 probes.
  */
 class BreakerTopologyTest {
@@ -144,18 +144,30 @@ class BreakerTopologyTest {
     }
 
     @Test
-    void shouldCountEvaluationFailuresAgainstTheTrigger() {
-        fixture.defineTrigger("picky", "{\"id\":\"picky\",\"source\":\"shop\",\"type\":\"order.created\",\"workflow\":\"w\","
+    void shouldCountEventsATriggerCannotUseAgainstTheirSourceNeverAgainstTheTrigger() {
+        fixture.defineTrigger("picky", "{\"id\":\"picky\",\"type\":\"order.created\",\"workflow\":\"w\","
                 + "\"input\":{\"fields\":{\"sku\":\"/data/sku\"}}}", Duration.ZERO);
-        for (int i = 0; i < 10; i++) {
-            order("o-" + i, Duration.ofMillis(i));
+        for (int i = 0; i < 30; i++) {
+            fixture.sendRaw(Events.utf8("careless"), Events.structured("c-" + i, "careless", "order.created", "{}"),
+                    new RecordHeaders(), Duration.ofMillis(i * 10L));
+            fixture.sendRaw(Events.utf8("store"), Events.structured("s-" + i, "store", "order.created", "{\"sku\":\"x\"}"),
+                    new RecordHeaders(), Duration.ofMillis(i * 10L + 5));
         }
-        assertThat(fixture.dlq.readRecordsToList()).hasSize(10);
         List<PauseRecord> changes = fixture.pauseChanges();
-        assertThat(changes).extracting(PauseRecord::key).containsExactly("trigger:picky");
+        assertThat(changes).extracting(PauseRecord::key).as("only the source that sent them").containsExactly("source:careless");
         assertThat(changes.getFirst().reason()).isEqualTo(PauseReason.ERROR_RATE);
-        assertThat(fixture.starts.readRecordsToList()).as("flaky still starts").hasSize(10)
-                .allSatisfy(r -> assertThat(r.key()).isEqualTo("flaky"));
+        assertThat(changes.getFirst().breaker().orElseThrow().failureRate()).isEqualTo(100f);
+        assertThat(changes.getFirst().breaker().orElseThrow().calls()).isEqualTo(10);
+        assertThat(fixture.starts.readRecordsToList()).as("the shared trigger goes on for the other source").hasSize(30)
+                .allSatisfy(r -> assertThat(r.value().source()).isEqualTo("store"));
+        List<TestRecord<byte[], byte[]>> dead = fixture.dlq.readRecordsToList();
+        assertThat(dead).as("each unusable event until its source is paused").hasSize(10).allSatisfy(r -> {
+            assertThat(header(r, "scheduler.reason")).isEqualTo("trigger-input-unavailable");
+            assertThat(header(r, "scheduler.source")).isEqualTo("careless");
+            assertThat(header(r, "scheduler.trigger")).isEqualTo("picky");
+        });
+        assertThat(fixture.throttled.readRecordsToList()).as("the rest held with the paused source").hasSize(20)
+                .allSatisfy(r -> assertThat(header(r, "scheduler.reason")).isEqualTo("source-paused"));
     }
 
     @Test

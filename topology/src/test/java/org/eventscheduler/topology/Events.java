@@ -19,6 +19,12 @@ public final class Events {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A structured event with the given JSON {@code data}. */
+    public static byte[] structured(String id, String source, String type, String data) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"type\":\"" + type
+                + "\",\"datacontenttype\":\"application/json\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
     public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

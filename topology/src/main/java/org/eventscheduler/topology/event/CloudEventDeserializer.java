@@ -85,6 +85,8 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
         if (data == null || data.length == 0) {
             throw attributes.invalid(InvalidReason.INVALID_JSON, "empty value: a structured CloudEvent is a JSON object");
         }
+        boolean hasData = false;
+        boolean hasBase64 = false;
         try (JsonParser parser = JSON.createParser(data)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw attributes.invalid(InvalidReason.INVALID_JSON, "value is not a JSON object");
@@ -97,9 +99,19 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
                         throw attributes.invalid(InvalidReason.INVALID_ATTRIBUTE, name + " must be a JSON string");
                     }
                     attributes.set(name, parser.getText());
+                } else if (name.equals("data_base64")) {
+                    if (valueToken != JsonToken.VALUE_STRING) {
+                        throw attributes.invalid(InvalidReason.INVALID_ATTRIBUTE, "data_base64 must be a JSON string");
+                    }
+                    requireBase64(attributes, parser.getText());
+                    hasBase64 = true;
                 } else {
+                    hasData |= name.equals("data");
                     parser.skipChildren();
                 }
+            }
+            if (hasData && hasBase64) {
+                throw attributes.invalid(InvalidReason.INVALID_ATTRIBUTE, "data and data_base64 must not both be present");
             }
             if (parser.nextToken() != null) {
                 throw attributes.invalid(InvalidReason.INVALID_JSON, "content after the end of the JSON object");
@@ -119,8 +131,9 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
             String key = header.key();
             if (key.startsWith(SchedulerHeaders.CE_PREFIX)) {
                 String name = key.substring(SchedulerHeaders.CE_PREFIX.length());
+                String value = decodeHeader(attributes, key, header.value());
                 if (Attributes.isStringAttribute(name)) {
-                    attributes.set(name, decodeHeader(attributes, key, header.value()));
+                    attributes.set(name, value);
                 }
             }
         }
@@ -149,6 +162,25 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
         } catch (IOException e) {
             throw attributes.invalid(InvalidReason.INVALID_JSON, "data: " + e.getMessage());
         }
+    }
+
+    private static void requireBase64(Attributes attributes, String text) {
+        try {
+            java.util.Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw attributes.invalid(InvalidReason.INVALID_ATTRIBUTE, "data_base64 is not Base64: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether {@code name} is a CloudEvents 1.0 context attribute (required or optional), as opposed to an
+     * extension: {@code specversion id source type time subject datacontenttype dataschema}.
+     */
+    public static boolean isContextAttribute(String name) {
+        return switch (name) {
+            case "specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema" -> true;
+            default -> false;
+        };
     }
 
     /** JSON per the CloudEvents JSON format: {@code application/json}, {@code text/json}, or any {@code +json} type. */

@@ -19,7 +19,15 @@ public enum InvalidReason {
     INVALID_CONTROL("invalid-control"),
     /** A workflow start result that cannot be read, or has an unknown status. */
     INVALID_START_RESULT("invalid-start-result"),
-    /** A trigger failed on an event: its filter could not be evaluated or its input could not be built. */
+    /**
+     * An admitted event lacks what a trigger it matched builds its input from (a {@code from: fields}
+     * pointer that finds nothing): the event's fault, counted against its source's breaker.
+     */
+    TRIGGER_INPUT_UNAVAILABLE("trigger-input-unavailable"),
+    /**
+     * A trigger could not be evaluated on an event for a reason of its own (never for the event's
+     * content): the trigger's fault, counted against the trigger's breaker.
+     */
     TRIGGER_EVALUATION_FAILED("trigger-evaluation-failed"),
     /** An unexpected failure while processing an otherwise valid record. */
     PROCESSING_ERROR("processing-error");

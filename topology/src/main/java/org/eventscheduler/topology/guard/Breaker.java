@@ -1,6 +1,7 @@
 package org.eventscheduler.topology.guard;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker.Metrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,11 @@ final class Breaker {
         CLOSED, OPEN, HALF_OPEN
     }
 
-    /** A transition resilience4j made, with the figures it made it on. */
+    /**
+     * A transition resilience4j made, with the figures it made it on: its own failure rate and number of
+     * calls in the window that decided it (for an opening, at least the threshold; -1 when the window
+     * had fewer calls than the minimum, as for an operator's close).
+     */
     record Transition(State from, State to, float failureRate, int calls) {
     }
 
@@ -27,6 +32,8 @@ final class Breaker {
     private final BreakerSettings settings;
     private final RecordClock clock;
     private final List<Transition> transitions = new ArrayList<>(2);
+    /** The metrics of the state the breaker was in when it was last called: they decide a transition. */
+    private Metrics deciding;
 
     private Breaker(CircuitBreaker delegate, GuardState state, BreakerSettings settings, RecordClock clock) {
         this.delegate = delegate;
@@ -38,6 +45,8 @@ final class Breaker {
     /** Rebuilds the breaker of {@code state} at record time {@code now}. */
     static Breaker materialize(String name, CircuitBreakerConfig config, BreakerSettings settings, GuardState state,
                                RecordClock clock, long now) {
+        // built no later than the replay starts: resilience4j's time window only moves forward
+        clock.set(state.breakerState == State.CLOSED ? Math.min(now, state.history(settings).replayStart()) : now);
         CircuitBreaker delegate = CircuitBreaker.of(name, config);
         clock.set(now);
         switch (state.breakerState) {
@@ -57,7 +66,8 @@ final class Breaker {
         delegate.getEventPublisher().onStateTransition(event -> breaker.onTransition(
                 event.getStateTransition().getFromState(), event.getStateTransition().getToState()));
         if (state.breakerState != State.OPEN) {
-            state.history(settings).replay(delegate, clock);
+            state.history(settings).replay(breaker::call, clock, state.breakerState == State.CLOSED,
+                    settings.failureRateThreshold());
         }
         clock.set(now);
         return breaker;
@@ -77,17 +87,26 @@ final class Breaker {
                 .build();
     }
 
-    /** Reports the calls recorded in the state being left, which decided the transition. */
+    /** One call into resilience4j, remembering the metrics that will decide a transition it makes. */
+    private void call(boolean failure) {
+        deciding = delegate.getMetrics();
+        BreakerHistory.feed(delegate, failure);
+    }
+
+    /**
+     * Reports resilience4j's own figures for the state being left (its metrics object, live, as they
+     * stood after the call that made the transition), then starts a new history, as resilience4j starts
+     * a new window.
+     */
     private void onTransition(CircuitBreaker.State from, CircuitBreaker.State to) {
         State target = map(to);
-        BreakerHistory history = state.history(settings);
-        int calls = history.calls();
-        transitions.add(new Transition(map(from), target, calls == 0 ? 0 : history.failures() * 100f / calls, calls));
+        Metrics figures = deciding == null ? delegate.getMetrics() : deciding;
+        transitions.add(new Transition(map(from), target, figures.getFailureRate(), figures.getNumberOfBufferedCalls()));
         state.breakerState = target;
         state.breakerOpenUntil = target == State.OPEN ? clock.millis() + settings.waitInOpenState().toMillis()
                 : GuardState.NEVER;
         state.halfOpenProbes = 0;
-        state.history(settings).clear();
+        state.resetHistory(settings);
     }
 
     private static State map(CircuitBreaker.State state) {
@@ -101,6 +120,7 @@ final class Breaker {
     /** Whether a call may go ahead now; may move an open breaker whose wait has passed to half-open. */
     boolean tryAcquire(long now) {
         clock.set(now);
+        deciding = delegate.getMetrics();
         boolean permitted = delegate.tryAcquirePermission();
         if (permitted && state.breakerState == State.HALF_OPEN) {
             state.halfOpenProbes++;
@@ -110,16 +130,18 @@ final class Breaker {
 
     /** Records the outcome of a call. */
     void record(long now, boolean failure) {
-        clock.set(now);
+        long time = state.history(settings).breakerTime(now);
+        clock.set(time);
         if (state.breakerState != State.OPEN) {
-            state.history(settings).record(now, failure);
+            state.history(settings).record(time, failure);
         }
-        BreakerHistory.feed(delegate, failure);
+        call(failure);
     }
 
     /** Closes the breaker (an operator resumed the entity). */
     void close(long now) {
         clock.set(now);
+        deciding = delegate.getMetrics();
         if (state.breakerState != State.CLOSED) {
             delegate.transitionToClosedState();
         }

@@ -90,8 +90,8 @@ public final class GuardState {
     /** The breaker's recorded calls; read from the stored bytes with the entity's current settings. */
     BreakerHistory history(BreakerSettings settings) {
         if (history == null) {
-            history = storedHistory == null ? BreakerHistory.empty(settings)
-                    : BreakerHistory.read(ByteBuffer.wrap(storedHistory), settings);
+            history = storedHistory == null ? BreakerHistory.empty(settings, breakerState)
+                    : BreakerHistory.read(ByteBuffer.wrap(storedHistory), settings, breakerState);
             storedHistory = null;
         }
         return history;
@@ -108,6 +108,12 @@ public final class GuardState {
                 && breakerState == Breaker.State.CLOSED
                 && (history == null ? storedHistory == null : history.failures() == 0)
                 && (resumedAt == NEVER || nowMillis - resumedAt > pauseCountResetMillis);
+    }
+
+    /** Starts the breaker's history anew for the state it is now in (after a transition). */
+    void resetHistory(BreakerSettings settings) {
+        history = BreakerHistory.empty(settings, breakerState);
+        storedHistory = null;
     }
 
     byte[] historyBytes() {

@@ -7,8 +7,12 @@ import org.eventscheduler.topology.pause.PauseRecord;
 /** What the source limiter made of an event (or of the passing of time): one output record each. */
 public sealed interface SourceDecision {
 
-    /** The event goes on to {@code events.accepted}. */
-    record Admitted(IngressEvent event) implements SourceDecision {
+    /**
+     * The event goes on to {@code events.accepted} and to the triggers.
+     *
+     * @param check what the trigger side made of it before its source's outcome was recorded
+     */
+    record Admitted(IngressEvent event, AdmittedEventCheck.Result check) implements SourceDecision {
     }
 
     /** The event goes to {@code scheduler.throttled}, unchanged but for a reason header. */

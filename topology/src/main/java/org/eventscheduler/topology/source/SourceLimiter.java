@@ -29,7 +29,9 @@ import org.eventscheduler.topology.pause.PauseRecord;
 
 /**
  * Guards every source: applies its rate limit and circuit breaker and operator commands (through
- * {@link EntityGuard}), and says where every event goes.
+ * {@link EntityGuard}), and says where every event goes. The source's breaker counts its invalid
+ * events and the admitted events that the triggers they match cannot use ({@link AdmittedEventCheck})
+ * as failures, every other admitted event as a success.
  *
  * <p>Runs after events are partitioned by source, so one task sees every event of a source and the
  * counts are exact. Every decision depends only on record timestamps and the order of records, never
@@ -43,14 +45,16 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final SourceLimiting settings;
+    private final AdmittedEventCheck check;
     private final SchedulerMetrics metrics;
     private EntityGuard guard;
     private ProcessorContext<String, SourceDecision> context;
     private GuardStores stores;
     private long latestEventTime = Long.MIN_VALUE;
 
-    SourceLimiter(SourceLimiting settings, SchedulerMetrics metrics) {
+    SourceLimiter(SourceLimiting settings, AdmittedEventCheck check, SchedulerMetrics metrics) {
         this.settings = settings;
+        this.check = check;
         this.metrics = metrics;
     }
 
@@ -105,8 +109,11 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
         EntityGuard.Verdict verdict = guard.arrive(source, state, timestamp, policy.rateLimit(), policy.breaker(),
                 event.correlationId(), changes);
+        AdmittedEventCheck.Result checked = AdmittedEventCheck.Result.USABLE;
         if (verdict == EntityGuard.Verdict.ADMIT) {
-            guard.outcome(source, state, timestamp, policy.breaker(), false, event.correlationId(), changes);
+            checked = check.check(event, record.headers());
+            guard.outcome(source, state, timestamp, policy.breaker(), checked.eventAtFault(), event.correlationId(),
+                    changes);
         }
         metrics.sourceEvent(source, state.windowCount());
         metrics.ingressLag(System.currentTimeMillis() - timestamp);
@@ -115,7 +122,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
         span.setAttribute(Tracing.DECISION, verdict.code());
         switch (verdict) {
-            case ADMIT -> admit(record, event);
+            case ADMIT -> admit(record, event, checked);
             case HOLD_OVER_LIMIT -> hold(record, event, ThrottleReason.RATE_LIMITED);
             case HOLD_PAUSED -> hold(record, event, ThrottleReason.SOURCE_PAUSED);
         }
@@ -155,9 +162,9 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         context.forward(new Record<>(change.key(), new SourceDecision.PauseChanged(change), timestamp, headers));
     }
 
-    private void admit(Record<byte[], SourceInput> record, IngressEvent event) {
+    private void admit(Record<byte[], SourceInput> record, IngressEvent event, AdmittedEventCheck.Result checked) {
         metrics.ingress(IngressOutcome.ACCEPTED);
-        context.forward(new Record<>(event.source(), new SourceDecision.Admitted(event), record.timestamp(),
+        context.forward(new Record<>(event.source(), new SourceDecision.Admitted(event, checked), record.timestamp(),
                 outputHeaders(record, event)));
     }
 

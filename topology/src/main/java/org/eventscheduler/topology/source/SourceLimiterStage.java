@@ -29,8 +29,12 @@ public final class SourceLimiterStage {
                 .withCachingEnabled());
     }
 
+    /**
+     * The limiter; {@code check} looks at every admitted event before its source's breaker records the
+     * outcome (see {@link AdmittedEventCheck}).
+     */
     public static ProcessorSupplier<byte[], SourceInput, String, SourceDecision> processor(
-            SourceLimiting settings, SchedulerMetrics metrics) {
-        return () -> new SourceLimiter(settings, metrics);
+            SourceLimiting settings, AdmittedEventCheck check, SchedulerMetrics metrics) {
+        return () -> new SourceLimiter(settings, check, metrics);
     }
 }

@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How a trigger builds its workflow's input from the event:
- * {@code from: data} (the default) passes the event's {@code data}; {@code from: event} passes the whole
- * event (attributes and data); {@code from: fields} builds an object whose values are picked from the
- * event with JSON Pointers ({@code /data/orderId}, {@code /source}). A pointer that finds nothing is an
- * evaluation failure of the trigger.
+ * How a trigger builds its workflow's input from the event, seen in the CloudEvents JSON format
+ * ({@link EventEnvelope}): {@code from: data} (the default) passes the event's data (the JSON value,
+ * the text as a string, Base64 for binary data, {@code null} without data); {@code from: event} passes
+ * the whole event; {@code from: fields} builds an object whose values are picked from the event with
+ * JSON Pointers ({@code /data/orderId}, {@code /source}). A pointer that finds nothing in an event is
+ * that event's fault ({@link EventEnvelope.EventProblem}): it counts against the event's source, not
+ * against the trigger.
  */
 public record InputTemplate(Optional<From> from, Optional<Map<String, String>> fields) {
 
@@ -59,7 +61,7 @@ public record InputTemplate(Optional<From> from, Optional<Map<String, String>> f
         return switch (source()) {
             case DATA -> {
                 requireNoFields(triggerId);
-                yield EventEnvelope::data;
+                yield EventEnvelope::dataInput;
             }
             case EVENT -> {
                 requireNoFields(triggerId);
@@ -82,7 +84,7 @@ public record InputTemplate(Optional<From> from, Optional<Map<String, String>> f
                     pointers.forEach((name, pointer) -> {
                         JsonNode value = envelope.at(pointer);
                         if (value.isMissingNode()) {
-                            throw new EventEnvelope.EvaluationProblem("input field " + name + ": " + pointer
+                            throw new EventEnvelope.EventProblem("input field " + name + ": " + pointer
                                     + " not found in the event");
                         }
                         input.set(name, value);

@@ -46,16 +46,16 @@ public final class Trigger {
         return breaker;
     }
 
-    /**
-     * Evaluates the content filter on a candidate (its source and type already match).
-     *
-     * @throws EventEnvelope.EvaluationProblem when the event's data cannot be read as the filter needs
-     */
+    /** Evaluates the content filter on a candidate (its source and type already match); never fails on an event. */
     boolean matchesContent(EventEnvelope event) {
         return filter.map(f -> f.matches(event.data())).orElse(true);
     }
 
-    /** The workflow input for a matching event. */
+    /**
+     * The workflow input for a matching event.
+     *
+     * @throws EventEnvelope.EventProblem when the event lacks a field the input is built from
+     */
     JsonNode buildInput(EventEnvelope event) {
         return input.build(event);
     }

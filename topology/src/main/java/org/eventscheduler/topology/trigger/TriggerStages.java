@@ -4,11 +4,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardStateSerde;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.source.AdmittedEventCheck;
 import org.eventscheduler.topology.source.SourceDecision;
 import org.eventscheduler.topology.source.SourceLimiting;
 
@@ -44,9 +47,23 @@ public final class TriggerStages {
                 .withCachingEnabled());
     }
 
-    public static ProcessorSupplier<String, SourceDecision, String, TriggerInput> matcher(TriggerRegistry registry,
-                                                                                         SchedulerMetrics metrics) {
-        return () -> new TriggerMatcher(registry, metrics);
+    /** What the source stage asks of every event it admits: the triggers' evaluation of it. */
+    public static AdmittedEventCheck evaluator(TriggerRegistry registry) {
+        return new TriggerEvaluator(registry);
+    }
+
+    /** Turns the evaluation the source stage made into the trigger stage's inputs. */
+    public static ProcessorSupplier<String, SourceDecision, String, TriggerInput> matcher() {
+        return TriggerMatcher::new;
+    }
+
+    /**
+     * Adds the dead-lettering of admitted events that a trigger they match cannot use: one DLQ record
+     * per (event, trigger), reason {@code trigger-input-unavailable}.
+     */
+    public static void deadLetterUnusable(KStream<String, SourceDecision> admitted) {
+        admitted.process(UnusableEvents.Split::new, Named.as("unusable-event-split"))
+                .processValues(UnusableEvents.DeadLetter::new, Named.as("unusable-event-dead-letter"));
     }
 
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(

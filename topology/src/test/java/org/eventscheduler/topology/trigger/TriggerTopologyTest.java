@@ -174,11 +174,15 @@ class TriggerTopologyTest {
         assertThat(startedTriggers()).containsExactly("fine");
         List<TestRecord<byte[], byte[]>> dead = fixture.dlq.readRecordsToList();
         assertThat(dead).hasSize(1);
-        assertThat(header(dead.getFirst(), SchedulerHeaders.REASON)).isEqualTo("trigger-evaluation-failed");
+        assertThat(header(dead.getFirst(), SchedulerHeaders.REASON)).isEqualTo("trigger-input-unavailable");
         assertThat(header(dead.getFirst(), SchedulerHeaders.TRIGGER)).isEqualTo("needs-order");
+        assertThat(header(dead.getFirst(), SchedulerHeaders.SOURCE)).isEqualTo("s");
         assertThat(header(dead.getFirst(), SchedulerHeaders.ORIGIN)).isEqualTo("events.ingress-0@0");
         assertThat(header(dead.getFirst(), "__streams.errors.message")).contains("/data/orderId not found");
-        assertThat(fixture.counter(SchedulerMetrics.DLQ_EVENTS, "reason", "trigger-evaluation-failed")).isEqualTo(1);
+        assertThat(dead.getFirst().value()).as("the event itself, as it arrived")
+                .isEqualTo(Events.utf8("{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"s\",\"type\":\"t\",\"data\":{\"other\":1}}"));
+        assertThat(fixture.counter(SchedulerMetrics.DLQ_EVENTS, "reason", "trigger-input-unavailable")).isEqualTo(1);
+        assertThat(fixture.accepted.readRecordsToList()).as("the event was admitted all the same").hasSize(1);
     }
 
     @Test
