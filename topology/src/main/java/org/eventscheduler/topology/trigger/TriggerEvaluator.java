@@ -25,15 +25,21 @@ import org.slf4j.LoggerFactory;
 final class TriggerEvaluator implements AdmittedEventCheck {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerEvaluator.class);
 
-    private final TriggerRegistry registry;
+    /** The triggers whose source and type conditions an event meets. */
+    @FunctionalInterface
+    interface Candidates {
+        List<Trigger> of(String source, String type);
+    }
 
-    TriggerEvaluator(TriggerRegistry registry) {
-        this.registry = registry;
+    private final Candidates candidates;
+
+    TriggerEvaluator(Candidates candidates) {
+        this.candidates = candidates;
     }
 
     @Override
     public TriggerEvaluation check(IngressEvent event, Headers headers) {
-        List<Trigger> candidates = registry.index().candidates(event.source(), event.type());
+        List<Trigger> candidates = this.candidates.of(event.source(), event.type());
         if (candidates.isEmpty()) {
             return TriggerEvaluation.NO_MATCH;
         }

@@ -49,7 +49,7 @@ public final class TriggerStages {
 
     /** What the source stage asks of every event it admits: the triggers' evaluation of it. */
     public static AdmittedEventCheck evaluator(TriggerRegistry registry) {
-        return new TriggerEvaluator(registry);
+        return new TriggerEvaluator((source, type) -> registry.index().candidates(source, type));
     }
 
     /** Turns the evaluation the source stage made into the trigger stage's inputs. */

@@ -134,6 +134,25 @@ class CloudEventDeserializerTest {
     }
 
     @Test
+    void shouldRejectDataBase64ThatIsNotBase64OrBesideData() {
+        String attributes = "{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"s\",\"type\":\"t\",";
+        assertThat(reasonFor(new RecordHeaders(), Events.utf8(attributes + "\"data_base64\":42}")))
+                .isEqualTo(InvalidReason.INVALID_ATTRIBUTE);
+        assertThat(reasonFor(new RecordHeaders(), Events.utf8(attributes + "\"data_base64\":\"not base64!\"}")))
+                .isEqualTo(InvalidReason.INVALID_ATTRIBUTE);
+        assertThat(reasonFor(new RecordHeaders(), Events.utf8(attributes + "\"data\":{},\"data_base64\":\"AAEC\"}")))
+                .isEqualTo(InvalidReason.INVALID_ATTRIBUTE);
+        assertThat(read(new RecordHeaders(), Events.utf8(attributes + "\"data_base64\":\"AAEC\"}")).id()).isEqualTo("e");
+    }
+
+    @Test
+    void shouldRejectAnExtensionHeaderThatIsNotUtf8() {
+        Headers headers = binaryHeaders("b", "s", "t");
+        headers.add("ce_myextension", new byte[] {(byte) 0xC3, (byte) 0x28});
+        assertThat(reasonFor(headers, null)).isEqualTo(InvalidReason.UNDECODABLE);
+    }
+
+    @Test
     void shouldAcceptNonJsonBinaryData() {
         Headers headers = binaryHeaders("b", "s", "t");
         headers.add("content-type", Events.utf8("application/octet-stream"));
