@@ -79,7 +79,7 @@ public final class Verifier {
     }
 
     /** What the run did, and what is wrong with it. */
-    public record Report(int inputs, int invalid, int accepted, int starts, int held, List<String> lost,
+    public record Report(int inputs, int distinctInputs, int invalid, int accepted, int starts, int held, List<String> lost,
                          List<String> duplicated, List<String> unexpected, List<String> pauseDifferences,
                          List<String> openTransactions, int pauseRecords) {
         public boolean clean() {
@@ -89,7 +89,7 @@ public final class Verifier {
 
         @Override
         public String toString() {
-            return "inputs " + inputs + ", invalid " + invalid + ", accepted " + accepted + ", starts " + starts
+            return "inputs " + inputs + " (" + distinctInputs + " distinct), invalid " + invalid + ", accepted " + accepted + ", starts " + starts
                     + ", held " + held + ", pause records " + pauseRecords
                     + "\n lost " + lost.size() + ": " + first(lost) + "\n duplicated " + duplicated.size() + ": "
                     + first(duplicated) + "\n unexpected " + unexpected.size() + ": " + first(unexpected)
@@ -174,7 +174,9 @@ public final class Verifier {
         List<PauseRecord> actualPauses = readAll(topics.paused()).stream()
                 .map(r -> new PauseRecordSerde().deserializer().deserialize(r.topic(), r.value())).toList();
         List<String> pauseDifferences = comparePauses(actualPauses, oraclePauses(inputs));
-        return new Report(inputs.size(), invalid, accepted, starts, held, lost, duplicated, unexpected,
+        int distinctInputs = (int) inputs.stream().map(input -> java.nio.ByteBuffer.wrap(input.value() == null
+                ? new byte[0] : input.value())).distinct().count();
+        return new Report(inputs.size(), distinctInputs, invalid, accepted, starts, held, lost, duplicated, unexpected,
                 pauseDifferences, openTransactions(), actualPauses.size());
     }
 
