@@ -9,7 +9,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Optional;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.security.AdminTokens;
 import org.eventscheduler.admin.security.Caller;
 import org.eventscheduler.admin.security.Role;
@@ -31,10 +30,9 @@ final class AccessFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
-        String path = request.path().path();
-        boolean admin = path.equals("/admin") || path.startsWith("/admin/");
-        boolean internal = path.startsWith("/internal/");
-        if (!admin && !internal) {
+        // the request guard has let only known resources and their methods through
+        AdminResources.Access access = AdminResources.match(request.path().path()).access();
+        if (access == AdminResources.Access.OPEN) {
             chain.proceed();
             return;
         }
@@ -42,7 +40,7 @@ final class AccessFilter implements Filter {
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).trim())
                 .filter(value -> !value.isEmpty());
-        if (internal) {
+        if (access == AdminResources.Access.PEER) {
             if (bearer.isPresent() && tokens.isPeer(bearer.get())) {
                 chain.proceed();
             } else {
@@ -79,12 +77,6 @@ final class AccessFilter implements Filter {
     }
 
     private static void refuse(RoutingResponse response, Status status, String message) {
-        try {
-            response.status(status)
-                    .header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .send(AdminJson.MAPPER.writeValueAsBytes(new ApiError(status.code(), message)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write an error answer", e);
-        }
+        ApiError.send(response, status, message);
     }
 }

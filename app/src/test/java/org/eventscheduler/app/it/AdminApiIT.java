@@ -311,7 +311,10 @@ class AdminApiIT {
                     .isEqualTo(400);
             assertThat(post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"force\":true}").json()
                     .path("error").asText()).contains("unknown field force");
-            assertThat(post("/admin/sources/orders/explode", OPERATOR, "{}").status()).isEqualTo(404);
+            // "orders/explode" is a source id one may GET, not POST to
+            Reply explode = post("/admin/sources/orders/explode", OPERATOR, "{}");
+            assertThat(explode.status()).isEqualTo(405);
+            assertThat(explode.json().path("error").asText()).contains("allowed: GET");
             Reply huge = post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"" + "x".repeat(70_000) + "\"}");
             assertThat(huge.status()).isEqualTo(413);
             assertThat(huge.json().path("status").asInt()).isEqualTo(413);
@@ -489,6 +492,147 @@ class AdminApiIT {
             }
         }
         assertThat(limited).isGreaterThanOrEqualTo(7);
+    }
+
+    /** The running instance's API with other settings, and commands written to {@code commands} instead. */
+    private static AdminApi withSettings(AdminApi api, AdminSettings settings, org.eventscheduler.admin.query.CommandWriter commands) {
+        return new AdminApi(settings, api.tokens(), api.streams(), api.health(), api.localStatus(), api.entities(),
+                api.triggers(), api.dlq(), commands, api.metrics(), api.clock());
+    }
+
+    /** The running instance's settings on any port with {@code requestsPerSecond}. */
+    private static AdminSettings onAnyPort(AdminApi api, int requestsPerSecond) {
+        AdminSettings s = api.settings();
+        return new AdminSettings(true, "localhost", 0, "localhost", s.tokens(), PEER, s.maxBodyBytes(), requestsPerSecond,
+                s.peerTimeout(), s.dlqPreviewBytes(), s.dlqMaxScan(), s.health());
+    }
+
+    /** A writer of operator commands to a control and a triggers topic of their own, which nothing reads. */
+    private static org.eventscheduler.admin.query.CommandWriter throwawayCommands(String name) throws Exception {
+        Properties clients = SchedulerRunner.adminProperties(instance.config());
+        String control = name + "-control-" + UUID.randomUUID().toString().substring(0, 8);
+        String triggers = name + "-triggers-" + UUID.randomUUID().toString().substring(0, 8);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(clients)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(control, 1, (short) 1),
+                    new org.apache.kafka.clients.admin.NewTopic(triggers, 1, (short) 1))).all().get();
+        }
+        return new org.eventscheduler.admin.query.CommandWriter(clients, control, triggers, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A seeded, repeatable corpus of requests (methods x paths x ids x queries x bodies x tokens), sent
+     * byte for byte to a real server on a socket: no 5xx, no 2xx without a valid token, every refusal a
+     * JSON error naming its status, every 405 with {@code Allow}. Commands go to topics of their own.
+     */
+    @Test
+    void aGeneratedCorpusGetsOnlyDeliberateAnswers() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        List<String> methods = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "BREW");
+        List<String> templates = List.of("/", "/admin", "/admin/", "/ADMIN/paused", "/admin/paused", "/admin/paused/",
+                "/admin/event-health", "/admin/sources/{id}", "/admin/sources/{id}/pause", "/admin/sources/{id}/resume",
+                "/admin/sources/{id}/explode", "/admin/triggers", "/admin/triggers/{id}", "/admin/triggers/{id}/pause",
+                "/admin/triggers/{id}/resume", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
+                "/internal/triggers/{id}", "/metrics", "/metrics/{id}", "/observe/health", "/observe/health/live",
+                "/observe/health/ready", "/observe/{id}", "/favicon.ico", "/admin%2Fpaused", "//admin//paused",
+                "/admin/sources/../../etc/passwd/resume", "/{id}");
+        List<String> ids = List.of("storm", "orders", "t-orders", "never-seen", "a%20b", "https://example.com/x", "x".repeat(600),
+                "..", "%2e%2e", "a%2Fb", "%00", "a%0Ab", "%zz", "%C3%A9t%C3%A9", "%FF%FE", "a;b=c", "a%3Fb", "",
+                "x".repeat(3000), "../../etc/passwd", "a b", "%E2%80%AE", "*", "a%252Fb", "t.x_y-1");
+        List<String> queries = List.of("", "", "?limit=5", "?limit=abc", "?limit=-1", "?limit=99999999999",
+                "?since=yesterday", "?since=2026-01-01T00:00:00Z", "?reason=invalid-json&source=legacy",
+                "?reason=" + "x".repeat(600), "?" + "a=b&".repeat(700), "?limit=%zz", "?x=%00", "?pausedLimit=5",
+                "?limit", "?=", "?&&");
+        List<String> bodies = java.util.Arrays.asList(null, null, "", "{}", "{\"reason\":\"corpus\"}",
+                "{\"reason\":\"corpus\",\"until\":\"2099-01-01T00:00:00Z\"}",
+                "{\"reason\":\"x\",\"until\":\"2001-01-01T00:00:00Z\"}", "{not json", "[1]", "null", "\"text\"",
+                "{\"reason\":\"" + "x".repeat(70_000) + "\"}", "{\"type\":\"t\",\"workflow\":\"w\"}",
+                "{\"source\":\"s\",\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":-1}}",
+                "{\"reason\":5}", "\u00ff\u0000");
+        List<String> authorizations = java.util.Arrays.asList(null, null, "Bearer " + OPERATOR, "Bearer " + VIEWER,
+                "Bearer " + PEER, "Bearer garbage-token-0123456789", "Bearer ", "Basic dXNlcjpwYXNz", "bearer " + OPERATOR);
+        java.util.Random random = new java.util.Random(13);
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        List<String> failures = new java.util.ArrayList<>();
+        try (org.eventscheduler.admin.query.CommandWriter commands = throwawayCommands("corpus")) {
+            AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 100_000), commands));
+            try {
+                // every method on every path with the operator's token and a plain body, then random combinations
+                int product = methods.size() * templates.size();
+                for (int i = 0; i < product + 1000; i++) {
+                    boolean plain = i < product;
+                    String method = plain ? methods.get(i % methods.size()) : methods.get(random.nextInt(methods.size()));
+                    String path = (plain ? templates.get(i / methods.size()) : templates.get(random.nextInt(templates.size())))
+                            .replace("{id}", plain ? "t-orders" : ids.get(random.nextInt(ids.size())));
+                    String target = path + (plain ? "" : queries.get(random.nextInt(queries.size())));
+                    String body = plain ? "{\"reason\":\"corpus\"}" : bodies.get(random.nextInt(bodies.size()));
+                    String authorization = plain ? "Bearer " + OPERATOR : authorizations.get(random.nextInt(authorizations.size()));
+                    Map<String, String> headers = new HashMap<>();
+                    if (authorization != null) {
+                        headers.put("Authorization", authorization);
+                    }
+                    if (body != null) {
+                        headers.put("Content-Type", "application/json");
+                    }
+                    RawHttp.Answer answer = RawHttp.send(server.port(), method, target, headers,
+                            body == null ? null : body.getBytes(StandardCharsets.ISO_8859_1));
+                    statuses.merge(answer.status(), 1, Integer::sum);
+                    String request = "#" + i + " " + method + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target)
+                            + " auth=" + (authorization == null ? "-" : authorization.substring(0, Math.min(12, authorization.length())))
+                            + " -> " + answer.status() + " " + (answer.text().length() > 200 ? answer.text().substring(0, 200) : answer.text());
+                    String problem = problem(method, path, authorization, answer);
+                    if (problem != null) {
+                        failures.add(problem + ": " + request);
+                    }
+                }
+            } finally {
+                server.close();
+            }
+        }
+        assertThat(failures).as("answers by status: " + statuses).isEmpty();
+        assertThat(statuses.keySet()).as("the corpus reached every kind of answer").contains(200, 202, 400, 401, 403, 404, 405);
+    }
+
+    /** What is wrong with an answer, or null. */
+    private static String problem(String method, String path, String authorization, RawHttp.Answer answer) {
+        int status = answer.status();
+        if (status >= 500) {
+            return "a 5xx";
+        }
+        String normalized = path.replaceAll("/+", "/");
+        String token = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? ""
+                : authorization.substring(7);
+        if (status / 100 == 2) {
+            if (normalized.startsWith("/admin") && !token.equals(OPERATOR) && !token.equals(VIEWER)) {
+                return "a 2xx without an admin token";
+            }
+            if (normalized.startsWith("/admin") && !method.equals("GET") && !token.equals(OPERATOR)) {
+                return "an action done without the operator token";
+            }
+            if (normalized.startsWith("/internal") && !token.equals(PEER)) {
+                return "a 2xx of /internal without the peer token";
+            }
+            return null;
+        }
+        if (status == 405 && !answer.headers().containsKey("allow")) {
+            return "a 405 without Allow";
+        }
+        if (status / 100 == 4) {
+            if (!String.valueOf(answer.headers().get("content-type")).startsWith("application/json")) {
+                return "a 4xx that is not JSON";
+            }
+            if (method.equals("HEAD")) {
+                return null;
+            }
+            try {
+                JsonNode error = AdminJson.MAPPER.readTree(answer.body());
+                if (error.path("status").asInt() != status || error.path("error").asText().isBlank()) {
+                    return "a 4xx without the JSON error body";
+                }
+            } catch (java.io.IOException e) {
+                return "a 4xx with a body that is not JSON";
+            }
+        }
+        return null;
     }
 
     /** The running instance's ingress lag, as its health query reads it. */
