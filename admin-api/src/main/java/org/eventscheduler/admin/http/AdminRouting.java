@@ -2,7 +2,6 @@ package org.eventscheduler.admin.http;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -10,7 +9,6 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +37,15 @@ public final class AdminRouting {
     }
 
     public static void routing(HttpRouting.Builder routing, AdminApi api) {
-        RateLimiterRegistry limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
-                .limitForPeriod(api.settings().requestsPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ZERO)
-                .build());
-        RateLimiter limiter = limiters.rateLimiter("admin-api");
-        // resilience4j's own meters of the limiter: resilience4j_ratelimiter_available_permissions{name="admin-api"}
+        // a budget per token (by its name) and one for every request without a valid token, so that no caller
+        // can spend another's; resilience4j's own meters: resilience4j_ratelimiter_available_permissions{name=...}
+        RateLimiterRegistry limiters = RateLimiterRegistry.of(AccessFilter.perSecond(api.settings().requestsPerSecond()));
         TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(api.metrics());
+        RateLimiter anonymous = limiters.rateLimiter(AccessFilter.ANONYMOUS,
+                AccessFilter.perSecond(api.settings().anonymousRequestsPerSecond()));
         EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
         routing.addFilter(new RequestGuard())
-                .addFilter(new AccessFilter(api.tokens(), limiter))
+                .addFilter(new AccessFilter(api.tokens(), limiters, anonymous))
                 .register("/admin", new HealthService(api.health()))
                 .register("/admin/sources", new SourcesService(api.entities(), entities))
                 .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), entities,

@@ -19,7 +19,7 @@ import org.eventscheduler.admin.query.AdminJson;
 
 /**
  * The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}.
- * A request refused with 429 (the API's own rate limit, shared by every caller, refilled every second;
+ * A request refused with 429 (the API's rate limit of this token, refilled every second;
  * its {@code Retry-After} says 1) is sent again a second later, in all at most {@value #ATTEMPTS_OVER_RATE}
  * attempts, so that {@code triggers apply} of a long file is paced rather than cut off.
  */

@@ -479,8 +479,7 @@ class AdminApiIT {
     @Test
     void theApiLimitsItsOwnRequestRate() {
         AdminApi api = instance.adminApi().orElseThrow();
-        AdminSettings slow = new AdminSettings(true, "0.0.0.0", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
-                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        AdminSettings slow = onAnyPort(api, 2, 2);
         Http1Client client = inMemory(new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
                 api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
         int limited = 0;
@@ -500,10 +499,10 @@ class AdminApiIT {
                 api.triggers(), api.dlq(), commands, api.metrics(), api.clock());
     }
 
-    /** The running instance's settings on any port with {@code requestsPerSecond}. */
-    private static AdminSettings onAnyPort(AdminApi api, int requestsPerSecond) {
+    /** The running instance's settings on any port, with budgets of {@code perToken} and {@code anonymous} requests a second. */
+    private static AdminSettings onAnyPort(AdminApi api, int perToken, int anonymous) {
         AdminSettings s = api.settings();
-        return new AdminSettings(true, "localhost", 0, "localhost", s.tokens(), PEER, s.maxBodyBytes(), requestsPerSecond,
+        return new AdminSettings(true, "localhost", 0, "localhost", s.tokens(), PEER, s.maxBodyBytes(), perToken, anonymous,
                 s.peerTimeout(), s.dlqPreviewBytes(), s.dlqMaxScan(), s.health());
     }
 
@@ -554,7 +553,7 @@ class AdminApiIT {
         Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         List<String> failures = new java.util.ArrayList<>();
         try (org.eventscheduler.admin.query.CommandWriter commands = throwawayCommands("corpus")) {
-            AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 100_000), commands));
+            AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 100_000, 100_000), commands));
             try {
                 // every method on every path with the operator's token and a plain body, then random combinations
                 int product = methods.size() * templates.size();
@@ -635,6 +634,81 @@ class AdminApiIT {
         return null;
     }
 
+    /**
+     * Floods without a token and with a viewer token, from several threads, while an operator keeps
+     * working (five reads a second, and the command line): each caller spends its own budget, so the
+     * operator is hardly ever refused.
+     */
+    @Test
+    void floodsWithoutATokenOrWithAnotherTokenDoNotStarveTheOperator() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        // the shipped budgets: 50 a second per token, 5 a second for everyone without a valid token
+        AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 50, 5), api.commands()));
+        String url = "http://localhost:" + server.port();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Map<String, java.util.concurrent.atomic.AtomicInteger> flood = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> floods = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String token = i < 4 ? null : VIEWER;
+            floods.add(Thread.ofPlatform().name("flood-" + i).start(() -> {
+                while (flooding.get()) {
+                    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/admin/event-health"))
+                            .timeout(Duration.ofSeconds(10));
+                    if (token != null) {
+                        request.header("Authorization", "Bearer " + token);
+                    }
+                    try {
+                        int status = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                        flood.computeIfAbsent((token == null ? "none " : "viewer ") + status,
+                                k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        int asked = 0;
+        int answered = 0;
+        int cli;
+        try {
+            long next = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                // five a second, on a fixed schedule
+                next += Duration.ofMillis(200).toNanos();
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/admin/paused"))
+                        .header("Authorization", "Bearer " + OPERATOR).timeout(Duration.ofSeconds(10)).build();
+                asked++;
+                if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    answered++;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+            }
+            var out = new java.io.ByteArrayOutputStream();
+            var originalOut = System.out;
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            try {
+                cli = org.eventscheduler.app.cli.SchedulerCommand.execute("paused", "--url", url, "--token", OPERATOR);
+            } finally {
+                System.setOut(originalOut);
+            }
+        } finally {
+            flooding.set(false);
+            for (Thread thread : floods) {
+                thread.join(Duration.ofSeconds(15));
+            }
+            server.close();
+        }
+        assertThat(flood.get("none 429")).as("the flood without a token was refused: " + flood).isNotNull();
+        assertThat(flood.get("viewer 429")).as("the viewer's flood was refused: " + flood).isNotNull();
+        assertThat(answered).as("operator answered " + answered + " of " + asked + " during " + flood)
+                .isGreaterThanOrEqualTo((int) Math.ceil(asked * 0.95));
+        assertThat(cli).as("the command line during the flood").isZero();
+    }
+
     /** The running instance's ingress lag, as its health query reads it. */
     private static IngressLagReader ingressLag() {
         SchedulerConfig config = instance.config();
@@ -686,8 +760,7 @@ class AdminApiIT {
     @Test
     void triggersApplyIsPacedByTheApiRateLimitInsteadOfCutOff() throws Exception {
         AdminApi api = instance.adminApi().orElseThrow();
-        AdminSettings slow = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
-                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        AdminSettings slow = onAnyPort(api, 2, 2);
         AdminApi slowApi = new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
                 api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock());
         WebServer server = WebServer.builder().host("localhost").port(0)
@@ -779,9 +852,7 @@ class AdminApiIT {
                 // the same instance behind a real admin server: not ready, still alive, owners unknown (503), its
                 // own status still served to peers
                 EntityQuery entities = new EntityQuery(streams, policies, new PeerClient(PEER, Duration.ofSeconds(1)));
-                AdminSettings onAnyPort = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER,
-                        65536, 1000, Duration.ofSeconds(1), 512, 1000, api.settings().health());
-                AdminServer server = AdminServer.start(new AdminApi(onAnyPort, api.tokens(), streams, health, local,
+                AdminServer server = AdminServer.start(new AdminApi(onAnyPort(api, 1000, 1000), api.tokens(), streams, health, local,
                         entities, api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
                 try {
                     Http1Client socket = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();
