@@ -55,4 +55,14 @@ public record AdminSettings(boolean enabled, String host, int port, String adver
         return new AdminSettings(enabled, host, port, advertisedHost, newTokens, newPeerToken, maxBodyBytes,
                 requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
     }
+
+    /** Every setting but the peer token's value (the tokens print their names, roles and hashes only). */
+    @Override
+    public String toString() {
+        return "AdminSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", advertisedHost=" + advertisedHost
+                + ", tokens=" + tokens + ", peerToken=" + (peerToken.isEmpty() ? "(none)" : "(hidden)")
+                + ", maxBodyBytes=" + maxBodyBytes + ", requestsPerSecond=" + requestsPerSecond
+                + ", anonymousRequestsPerSecond=" + anonymousRequestsPerSecond + ", peerTimeout=" + peerTimeout
+                + ", dlqPreviewBytes=" + dlqPreviewBytes + ", dlqMaxScan=" + dlqMaxScan + ", health=" + health + "]";
+    }
 }
