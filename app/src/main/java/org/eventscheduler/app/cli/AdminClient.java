@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.admin.query.PathSegments;
 
 /**
  * The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}.
@@ -42,8 +43,14 @@ final class AdminClient {
         this.token = token;
     }
 
-    static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    /** A query parameter's value, percent-encoded ('&', '=', '+' and '/' too; a space as %20). */
+    static String queryValue(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An id as the path segments the API reads it from, as peers write it. */
+    static String encode(String id) {
+        return PathSegments.encode(id);
     }
 
     JsonNode get(String path) {
