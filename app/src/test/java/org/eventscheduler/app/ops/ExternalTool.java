@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * skip. {@code ./scheduler test} checks for the same programs before it starts; {@code .ci/run} installs them.
  *
  * @param program  the command's name on the PATH
- * @param install  how to get it, e.g. {@code apt-get install -y --no-install-recommends prometheus}
+ * @param install  the command that installs it, e.g. {@code apt-get install -y --no-install-recommends prometheus}
+ * @param note     where that comes from, when it needs saying; else empty
  */
-public record ExternalTool(String program, String install) {
+public record ExternalTool(String program, String install, String note) {
     public static final ExternalTool PROMTOOL =
-            new ExternalTool("promtool", "apt-get install -y --no-install-recommends prometheus");
-    public static final ExternalTool KUBECTL =
-            new ExternalTool("kubectl", "apt-get install -y kubectl` from the Kubernetes apt repository (Debian's own "
-                    + "kubernetes-client 1.20 predates kustomize components");
-    public static final ExternalTool NODE = new ExternalTool("node", "apt-get install -y nodejs npm");
-    public static final ExternalTool NPM = new ExternalTool("npm", "apt-get install -y nodejs npm");
+            new ExternalTool("promtool", "apt-get install -y --no-install-recommends prometheus", "");
+    public static final ExternalTool KUBECTL = new ExternalTool("kubectl", "apt-get install -y kubectl",
+            "from the Kubernetes apt repository (Debian's own kubernetes-client 1.20 predates kustomize components)");
+    public static final ExternalTool NODE = new ExternalTool("node", "apt-get install -y nodejs npm", "");
+    public static final ExternalTool NPM = new ExternalTool("npm", "apt-get install -y nodejs npm", "");
 
     /** What the program printed (stdout and stderr together) and how it ended. */
     public record Result(int status, String output) {
@@ -68,7 +68,7 @@ public record ExternalTool(String program, String install) {
 
     /** The one line a test fails with when the program is not installed. */
     public String missing() {
-        return program + " is not installed, and this test needs it: install it with `" + install
-                + (install.contains("`") ? "" : "`") + " (.ci/run does)";
+        return program + " is not installed, and this test needs it: install it with `" + install + "`"
+                + (note.isEmpty() ? "" : " " + note) + "; .ci/run does";
     }
 }
