@@ -492,6 +492,37 @@ class KubernetesManifestsTest {
         assertThat(JSON.readTree(configMap.path("data").path("event-scheduler.json").asText())).isEqualTo(JSON.readTree(dashboard));
     }
 
+    @Test
+    void theDeployGuideCreatesTheSecretTheManifestsReadAndNamesWhatExists() throws IOException {
+        String guide = Files.readString(OpsAssets.DEPLOY_GUIDE);
+        Set<String> documented = new TreeSet<>();
+        Matcher literal = Pattern.compile("--from-literal=([a-z0-9.-]+)=").matcher(guide);
+        while (literal.find()) {
+            documented.add(literal.group(1));
+        }
+        assertThat(guide).contains("create secret generic " + APP_SECRET);
+        Set<String> read = new TreeSet<>();
+        for (String overlay : overlays.keySet()) {
+            for (JsonNode variable : container(overlay).path("env")) {
+                JsonNode secret = variable.path("valueFrom").path("secretKeyRef");
+                if (secret.path("name").asText().equals(APP_SECRET)) {
+                    read.add(secret.path("key").asText());
+                }
+            }
+        }
+        assertThat(documented).as("the keys the guide's Secret holds are those the pods read").isEqualTo(read)
+                .isEqualTo(new TreeSet<>(APP_SECRET_SAMPLES.keySet()));
+
+        Matcher path = Pattern.compile("deploy/kubernetes/[A-Za-z0-9./_-]*[A-Za-z0-9_-]").matcher(guide);
+        while (path.find()) {
+            assertThat(OpsAssets.ROOT.resolve(path.group())).as("the guide names " + path.group()).exists();
+        }
+        for (JsonNode acl : only("production", "KafkaUser").path("spec").path("authorization").path("acls")) {
+            String resource = acl.path("resource").path("name").asText();
+            assertThat(guide).as("the guide's list of ACLs names " + resource).contains("`" + resource + "`");
+        }
+    }
+
     // ---- the configuration a pod gets ------------------------------------------------------------------
 
     /** The configuration of pod event-scheduler-0 of the overlay: the ConfigMap's file and the container's variables. */
