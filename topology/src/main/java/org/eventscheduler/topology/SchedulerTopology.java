@@ -145,12 +145,12 @@ public final class SchedulerTopology {
                 .branch((id, decision) -> decision instanceof TriggerDecision.Held, Branched.as("held"))
                 .defaultBranch(Branched.as("pause-changes"));
         triggerDecisions.get("trigger-starts")
-                .mapValues(decision -> ((TriggerDecision.Start) decision).start(), Named.as("start-value"))
-                .to(topics.workflowStarts(), Produced.with(Serdes.String(), workflowStartSerde())
+                .mapValues(decision -> ((TriggerDecision.Start) decision).match(), Named.as("start-value"))
+                .to(topics.workflowStarts(), Produced.with(Serdes.String(), TriggerStages.startWriter())
                         .withName("workflow-starts-sink"));
         triggerDecisions.get("trigger-held")
-                .mapValues(decision -> ((TriggerDecision.Held) decision).start(), Named.as("held-start-value"))
-                .to(topics.throttled(), Produced.with(Serdes.String(), workflowStartSerde())
+                .mapValues(decision -> ((TriggerDecision.Held) decision).match(), Named.as("held-start-value"))
+                .to(topics.throttled(), Produced.with(Serdes.String(), TriggerStages.startWriter())
                         .withName("trigger-throttled-sink"));
         triggerDecisions.get("trigger-pause-changes")
                 .mapValues(decision -> ((TriggerDecision.PauseChanged) decision).record(),

@@ -139,7 +139,14 @@ public final class ConfigLoader {
                 }
                 section = (ObjectNode) child;
             }
-            section.set(path[path.length - 1].replace('_', '-'), environmentValue(variable.getKey(), variable.getValue()));
+            String key = path[path.length - 1].replace('_', '-');
+            JsonNode value = environmentValue(variable.getKey(), variable.getValue());
+            if (section.get(key) instanceof ObjectNode existing && value.isObject()) {
+                // a mapping merges, as a file's does: a Secret can add one client property to those of the file
+                merge(existing, value);
+            } else {
+                section.set(key, value);
+            }
         }
     }
 

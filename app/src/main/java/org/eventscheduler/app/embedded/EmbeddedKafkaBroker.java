@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -60,6 +61,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * one): a broker restarted on the same data keeps the controller endpoint its metadata log names.
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort, boolean deleteOnClose) {
+        return start(logDir, port, controllerPort, deleteOnClose, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, int, boolean)}, with broker properties laid over the defaults, e.g. another
+     * listener with SASL and an authorizer. {@link #bootstrapServers()} stays the PLAINTEXT listener on {@code port}.
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort, boolean deleteOnClose,
+                                            Map<String, String> overrides) {
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         controllerPort = controllerPort == 0 ? freePort() : requireFree(controllerPort);
         Properties props = new Properties();
@@ -85,6 +95,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("num.partitions", "1");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("message.max.bytes", String.valueOf(16 * 1024 * 1024));
+        props.putAll(overrides);
         try {
             Files.createDirectories(logDir);
             if (!Files.exists(logDir.resolve("meta.properties"))) {

@@ -94,6 +94,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldMergeAMappingFromTheEnvironmentIntoTheMappingOfTheFile() throws IOException {
+        Path file = file("kafka:\n  client-properties:\n    security.protocol: SASL_SSL\n    sasl.mechanism: SCRAM-SHA-512\n");
+        SchedulerConfig config = ConfigLoader.load(Optional.of(file), Map.of(
+                "SCHEDULER_KAFKA__CLIENT_PROPERTIES",
+                "{sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";'}",
+                "SCHEDULER_ADMIN__TOKENS", "[{name: ops, role: operator, token: a-token-of-some-length}]"));
+        assertThat(config.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+        assertThat(config.admin().tokens()).as("a list replaces").hasSize(1);
+    }
+
+    @Test
     void shouldNameTheKeyOfAnInvalidValue() throws IOException {
         Path file = file("sources:\n  rate-limit:\n    max-events: -5\n    action: pause\n");
         assertThat(problemOf(() -> ConfigLoader.load(Optional.of(file), Map.of())))

@@ -55,6 +55,7 @@ import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.kafka.SchedulerRunner;
+import org.eventscheduler.app.ops.OpsAssets;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.junit.jupiter.api.AfterAll;
@@ -431,8 +432,8 @@ class AdminApiIT {
 
         @Test
         void probesMapTheKafkaStreamsState() {
-            assertThat(get("/observe/health/ready", null).status()).isEqualTo(200);
-            assertThat(get("/observe/health/live", null).status()).isEqualTo(200);
+            assertThat(get(OpsAssets.READINESS_PATH, null).status()).isEqualTo(200);
+            assertThat(get(OpsAssets.LIVENESS_PATH, null).status()).isEqualTo(200);
         }
     }
 

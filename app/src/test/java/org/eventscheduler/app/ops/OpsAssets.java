@@ -24,6 +24,14 @@ public final class OpsAssets {
     public static final Path PROMETHEUS_CONFIG = ROOT.resolve("ops/prometheus/prometheus.yml");
     public static final Path DASHBOARD = ROOT.resolve("ops/grafana/dashboards/event-scheduler.json");
     public static final Path RUNBOOK = ROOT.resolve("docs/operations/event-scheduler.md");
+    public static final Path DOCKERFILE = ROOT.resolve("docker/Dockerfile");
+    public static final Path KUBERNETES = ROOT.resolve("deploy/kubernetes");
+    public static final Path DEPLOY_GUIDE = ROOT.resolve("docs/operations/deploy.md");
+    public static final Path CONFIGURATION_DOCS = ROOT.resolve("docs/configuration.md");
+
+    /** The admin server's probes (Helidon's observe feature), as AdminApiIT requests them on a real socket. */
+    public static final String LIVENESS_PATH = "/observe/health/live";
+    public static final String READINESS_PATH = "/observe/health/ready";
 
     /** PromQL words that are not metric names. */
     private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left",

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,82 @@ class OpsAssetsTest {
         }
         assertThat(OpsAssets.ROOT.resolve("ops/prometheus/prometheus.yml")).exists();
         assertThat(OpsAssets.ROOT.resolve("ops/grafana/provisioning/dashboards/event-scheduler.yaml")).exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDockerStackRunsTheKafkaVersionTheProjectIsBuiltAndTestedWith() throws Exception {
+        Matcher version = Pattern.compile("<kafka\\.version>([^<]+)</kafka\\.version>")
+                .matcher(Files.readString(OpsAssets.ROOT.resolve("pom.xml")));
+        assertThat(version.find()).as("pom.xml names kafka.version").isTrue();
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>)
+                OpsAssets.yaml(OpsAssets.ROOT.resolve("docker/compose.yaml")).get("services");
+        assertThat(services.get("kafka").get("image")).as("the compose file's broker")
+                .isEqualTo("apache/kafka:" + version.group(1));
+    }
+
+    @Test
+    void theDockerBuildContextLeavesOutBuildOutputsAndLocalStateButNotWhatTheImageCopies() throws Exception {
+        List<Pattern> ignored = new ArrayList<>();
+        for (String line : Files.readAllLines(OpsAssets.ROOT.resolve(".dockerignore"))) {
+            String pattern = line.trim();
+            if (!pattern.isEmpty() && !pattern.startsWith("#")) {
+                assertThat(pattern).as("no exceptions (!) in .dockerignore: this check reads it simply").doesNotStartWith("!");
+                ignored.add(dockerIgnorePattern(pattern));
+            }
+        }
+        for (String local : List.of(".git", "target", "app/target", "topology/target/classes", "var", "var/state",
+                "app/var/state", "deploy/kubernetes/validate/node_modules", ".idea", "app/app.iml", "app/scheduler.log")) {
+            assertThat(excluded(ignored, local)).as(local + " is left out of the build context").isTrue();
+        }
+        for (String line : Files.readAllLines(OpsAssets.ROOT.resolve("docker/Dockerfile"))) {
+            if (line.startsWith("COPY ") && !line.contains("--from=")) {
+                String[] parts = line.substring(5).trim().split("\\s+");
+                for (String source : List.of(parts).subList(0, parts.length - 1)) {
+                    try (Stream<Path> files = Files.walk(OpsAssets.ROOT.resolve(source))) {
+                        files.map(file -> OpsAssets.ROOT.relativize(file).toString())
+                                .filter(file -> !file.matches("(.*/)?target(/.*)?"))
+                                .forEach(file -> assertThat(excluded(ignored, file))
+                                        .as("COPY " + source + ": " + file + " is in the build context").isFalse());
+                    }
+                }
+            }
+        }
+    }
+
+    /** A .dockerignore line as Docker reads it: relative to the context, {@code **} any folders, {@code *} within one. */
+    private static Pattern dockerIgnorePattern(String line) {
+        String glob = line.replaceAll("^/+", "").replaceAll("/+$", "");
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (glob.startsWith("**/", i)) {
+                regex.append("(?:.*/)?");
+                i += 2;
+            } else if (glob.startsWith("**", i)) {
+                regex.append(".*");
+                i += 1;
+            } else if (c == '*') {
+                regex.append("[^/]*");
+            } else if (c == '?') {
+                regex.append("[^/]");
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    /** Whether Docker leaves {@code path} out: it, or a folder it is in, matches a pattern. */
+    private static boolean excluded(List<Pattern> ignored, String path) {
+        for (String prefix = path; !prefix.isEmpty();
+             prefix = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "") {
+            String candidate = prefix;
+            if (ignored.stream().anyMatch(pattern -> pattern.matcher(candidate).matches())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

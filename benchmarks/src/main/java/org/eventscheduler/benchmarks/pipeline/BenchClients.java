@@ -89,8 +89,13 @@ final class BenchClients implements AutoCloseable {
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-        for (int p = 0; p < PARTITIONS; p++) {
-            latest.put(new TopicPartition(input, p), OffsetSpec.latest());
+        // every input of every sub-topology: the ingress topic and the application's repartition topics,
+        // whether or not the group has committed on them yet
+        for (String topic : admin.listTopics().names().get()) {
+            if (topic.equals(input) || (topic.startsWith(applicationId + "-") && topic.endsWith("-repartition"))) {
+                admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+            }
         }
         var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
         long behind = 0;

@@ -46,11 +46,16 @@ public interface Pipeline extends AutoCloseable {
 
     /** Properties shared by the baselines: the scheduler's processing guarantee, one stream thread. */
     static Properties baseProperties(String bootstrap, String applicationId, Path stateDir) {
+        return baseProperties(bootstrap, applicationId, stateDir, 1);
+    }
+
+    /** The same with {@code threads} stream threads. */
+    static Properties baseProperties(String bootstrap, String applicationId, Path stateDir, int threads) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return props;
@@ -58,12 +63,17 @@ public interface Pipeline extends AutoCloseable {
 
     /** Source to sink, nothing else: the cost of Kafka Streams itself under exactly-once. */
     static Pipeline identity(String bootstrap, String input, String runId, Path dir) throws Exception {
+        return identity(bootstrap, input, runId, dir, 1);
+    }
+
+    /** The identity application with {@code threads} stream threads. */
+    static Pipeline identity(String bootstrap, String input, String runId, Path dir, int threads) throws Exception {
         String output = "identity-out-" + runId;
         createTopic(bootstrap, output);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir);
+        return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir, threads);
     }
 
     /**
@@ -129,10 +139,14 @@ public interface Pipeline extends AutoCloseable {
         private final Path stateDir;
 
         StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir) {
+            this(applicationId, output, topology, bootstrap, dir, 1);
+        }
+
+        StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir, int threads) {
             this.applicationId = applicationId;
             this.output = output;
             this.stateDir = dir.resolve("state-" + applicationId);
-            this.streams = new KafkaStreams(topology, baseProperties(bootstrap, applicationId, stateDir));
+            this.streams = new KafkaStreams(topology, baseProperties(bootstrap, applicationId, stateDir, threads));
         }
 
         @Override
@@ -202,6 +216,13 @@ public interface Pipeline extends AutoCloseable {
             }
             Directories.deleteRecursively(config.kafka().stateDir());
         }
+    }
+
+    /** An empty trigger file: the scheduler's source stage and {@code events.accepted} alone. */
+    static Path noTriggers(Path dir) throws IOException {
+        Path file = dir.resolve("no-triggers.yaml");
+        Files.writeString(file, "[]\n");
+        return file;
     }
 
     /** 100 triggers, {@code t-0} to {@code t-99}, each on its own event type {@code type-N}. */

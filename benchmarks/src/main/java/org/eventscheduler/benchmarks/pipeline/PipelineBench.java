@@ -136,50 +136,67 @@ public final class PipelineBench {
         return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), T0.toEpochMilli() + i);
     }
 
+    /**
+     * S1: the identity application and the scheduler without triggers (source stage and
+     * {@code events.accepted}) and with 100 triggers (every event matching one), each with 1 and 2
+     * stream threads, draining the same preloaded input. A warm-up round (one thread) is not counted;
+     * then {@code reps} interleaved rounds. A run ends when every input of every sub-topology is
+     * committed (the ingress topic and the repartition topics), not only the ingress topic.
+     */
     void throughput(int events, int reps) throws Exception {
         String input = "s1-in-" + runId();
         clients.createTopic(input);
         clients.preload(input, events, PipelineBench::steadyEvent);
-        Map<String, Variant> variants = new LinkedHashMap<>();
-        variants.put("identity", (in, id) -> Pipeline.identity(bootstrap, in, id, dir));
-        variants.put("scheduler", (in, id) -> Pipeline.scheduler(bootstrap, in, id, dir, triggers, Map.of()));
-        variants.put("textbook", (in, id) -> Pipeline.textbook(bootstrap, in, id, dir));
+        Path none = Pipeline.noTriggers(dir);
+        List<Integer> threadCounts = List.of(System.getProperty("bench.threads", "1,2").split(",")).stream()
+                .map(String::trim).map(Integer::parseInt).toList();
+        Map<String, java.util.function.IntFunction<Variant>> variants = new LinkedHashMap<>();
+        variants.put("identity", threads -> (in, id) -> Pipeline.identity(bootstrap, in, id, dir, threads));
+        variants.put("scheduler, no triggers", threads -> (in, id) -> Pipeline.scheduler(bootstrap, in, id, dir, none,
+                Map.of("SCHEDULER_KAFKA__NUM_STREAM_THREADS", String.valueOf(threads))));
+        variants.put("scheduler, 100 triggers", threads -> (in, id) -> Pipeline.scheduler(bootstrap, in, id, dir,
+                triggers, Map.of("SCHEDULER_KAFKA__NUM_STREAM_THREADS", String.valueOf(threads))));
         String only = System.getProperty("bench.only", "");
         if (!only.isEmpty()) {
-            variants.keySet().retainAll(List.of(only.split(",")));
+            variants.keySet().retainAll(List.of(only.split(";")));
         }
-        Map<String, List<Throughput>> results = new LinkedHashMap<>();
-        // one warm-up round, not counted: the first run of each variant in this JVM is 3-5 times slower (JIT)
+        // results by thread count, then variant
+        Map<Integer, Map<String, List<Throughput>>> results = new LinkedHashMap<>();
+        // one warm-up round with one thread, not counted: the first run of each variant in this JVM is 3-5 times slower (JIT)
         for (int rep = -1; rep < reps; rep++) {
-            for (Map.Entry<String, Variant> variant : variants.entrySet()) {
-                Throughput run = drain(variant.getValue().create(input, runId()), input, events);
-                System.err.printf(Locale.ROOT, "S1 %s %s: %.0f records/s, %.0f CPU ns/record%n",
-                        rep < 0 ? "warm-up" : "rep " + (rep + 1), variant.getKey(), run.recordsPerSecond(),
-                        run.cpuNanosPerRecord());
-                if (rep >= 0) {
-                    results.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(run);
+            for (int threads : rep < 0 ? List.of(threadCounts.getFirst()) : threadCounts) {
+                for (Map.Entry<String, java.util.function.IntFunction<Variant>> variant : variants.entrySet()) {
+                    Throughput run = drain(variant.getValue().apply(threads).create(input, runId()), input, events);
+                    System.err.printf(Locale.ROOT, "S1 %s %s, %d thread(s): %.0f records/s, %.0f CPU ns/record, %.1f s%n",
+                            rep < 0 ? "warm-up" : "rep " + (rep + 1), variant.getKey(), threads, run.recordsPerSecond(),
+                            run.cpuNanosPerRecord(), events / run.recordsPerSecond());
+                    if (rep >= 0) {
+                        results.computeIfAbsent(threads, t -> new LinkedHashMap<>())
+                                .computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(run);
+                    }
                 }
             }
         }
-        line("S1 throughput: %,d events (1,000 sources, 100 triggers, each event matching one), exactly-once, "
-                + "4 partitions, 1 stream thread; a warm-up round, then %d interleaved repetitions (identity, scheduler, "
-                + "textbook), each draining the same preloaded input.", events, reps);
+        line("S1 throughput: %,d events (1,000 sources, 100 event types, 1,000 events per second of event time), "
+                + "exactly-once, 4 partitions; a warm-up round, then %d interleaved repetitions, each application "
+                + "draining the same preloaded input until every sub-topology has committed it.", events, reps);
         line("");
-        line("| application | records/s median (min–max) | CPU µs/record median (min–max) | scheduler ÷ it, per repetition: median (min–max) |");
-        line("|---|---:|---:|---:|");
-        List<Throughput> scheduler = results.get("scheduler");
-        if (scheduler == null || results.size() < variants.size()) {
-            return;
-        }
-        for (Map.Entry<String, List<Throughput>> variant : results.entrySet()) {
-            List<Double> rates = variant.getValue().stream().map(Throughput::recordsPerSecond).toList();
-            List<Double> cpu = variant.getValue().stream().map(t -> t.cpuNanosPerRecord() / 1000).toList();
-            List<Double> ratios = new ArrayList<>();
-            for (int rep = 0; rep < reps; rep++) {
-                ratios.add(scheduler.get(rep).recordsPerSecond() / variant.getValue().get(rep).recordsPerSecond());
+        line("| stream threads | application | records/s median (min–max) | drain s median | CPU µs/record median (min–max) | ÷ identity, per repetition: median (min–max) |");
+        line("|---:|---|---:|---:|---:|---:|");
+        for (Map.Entry<Integer, Map<String, List<Throughput>>> byThreads : results.entrySet()) {
+            List<Throughput> identity = byThreads.getValue().get("identity");
+            for (Map.Entry<String, List<Throughput>> variant : byThreads.getValue().entrySet()) {
+                List<Double> rates = variant.getValue().stream().map(Throughput::recordsPerSecond).toList();
+                List<Double> drains = rates.stream().map(rate -> events / rate).toList();
+                List<Double> cpu = variant.getValue().stream().map(t -> t.cpuNanosPerRecord() / 1000).toList();
+                List<Double> ratios = new ArrayList<>();
+                for (int rep = 0; identity != null && rep < reps; rep++) {
+                    ratios.add(variant.getValue().get(rep).recordsPerSecond() / identity.get(rep).recordsPerSecond());
+                }
+                line("| %d | %s | %s | %s | %s | %s |", byThreads.getKey(), variant.getKey(), Stats.spread(rates, "%,.0f"),
+                        Stats.spread(drains, "%.1f"), Stats.spread(cpu, "%.1f"),
+                        ratios.isEmpty() ? "" : Stats.spread(ratios, "%.2f"));
             }
-            line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(rates, "%,.0f"), Stats.spread(cpu, "%.1f"),
-                    variant.getKey().equals("scheduler") ? "1.00" : Stats.spread(ratios, "%.2f"));
         }
     }
 

@@ -105,8 +105,15 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
                     }
                     requireBase64(attributes, parser.getText());
                     hasBase64 = true;
+                } else if (name.equals("data")) {
+                    hasData = true;
+                    if (valueToken == JsonToken.START_OBJECT || valueToken == JsonToken.START_ARRAY) {
+                        // an object or array ends at its closing bracket: its bytes can be passed on as they are
+                        int start = (int) parser.currentTokenLocation().getByteOffset();
+                        parser.skipChildren();
+                        attributes.dataRange(start, (int) parser.currentLocation().getByteOffset());
+                    }
                 } else {
-                    hasData |= name.equals("data");
                     parser.skipChildren();
                 }
             }
@@ -242,6 +249,8 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
         private String type;
         private String time;
         private String correlationId;
+        private int dataStart = -1;
+        private int dataEnd = -1;
 
         Attributes(IngressEvent.Mode mode, String headerCorrelationId) {
             this.mode = mode;
@@ -268,6 +277,12 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
                     // subject, datacontenttype, dataschema: type-checked, travel unchanged in the value
                 }
             }
+        }
+
+        /** Where the JSON value of a structured event's {@code data} member lies in the record value. */
+        void dataRange(int start, int end) {
+            dataStart = start;
+            dataEnd = end;
         }
 
         InvalidEventException invalid(InvalidReason reason, String detail) {
@@ -301,7 +316,8 @@ public final class CloudEventDeserializer implements Deserializer<SourceInput> {
                     throw invalid(InvalidReason.INVALID_ATTRIBUTE, "time is not an RFC 3339 timestamp: " + time);
                 }
             }
-            return new IngressEvent(id, source, type, correlation(), mode, data == null ? new byte[0] : data);
+            return new IngressEvent(id, source, type, correlation(), mode, data == null ? new byte[0] : data,
+                    dataStart, dataEnd);
         }
 
         private void requirePresent(String value, String name) {

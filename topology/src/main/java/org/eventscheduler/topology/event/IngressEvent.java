@@ -11,9 +11,23 @@ package org.eventscheduler.topology.event;
  * @param correlationId the {@code correlationid} extension, else the {@code x-correlation-id} header, else {@code id}
  * @param mode          how the event was encoded on the topic
  * @param value         the original record value; empty for a binary-mode event without data
+ * @param dataStart     in a structured event, where the JSON value of its {@code data} member starts in
+ *                      {@code value} (so that it can be passed on without being parsed again); -1 if none
+ * @param dataEnd       where that value ends (exclusive); -1 if none
  */
-public record IngressEvent(String id, String source, String type, String correlationId, Mode mode, byte[] value)
+public record IngressEvent(String id, String source, String type, String correlationId, Mode mode, byte[] value,
+                           int dataStart, int dataEnd)
         implements SourceInput {
+
+    /** An event whose {@code data} member, if any, is not located in the value. */
+    public IngressEvent(String id, String source, String type, String correlationId, Mode mode, byte[] value) {
+        this(id, source, type, correlationId, mode, value, -1, -1);
+    }
+
+    /** Whether the structured event's {@code data} member was located in the value. */
+    public boolean hasDataRange() {
+        return dataStart >= 0 && dataEnd > dataStart;
+    }
 
     /** CloudEvents Kafka protocol binding content modes. */
     public enum Mode {

@@ -77,6 +77,42 @@ final class EventEnvelope {
         return base64 != null ? base64 : NullNode.getInstance();
     }
 
+    /**
+     * {@link #dataInput()} as JSON bytes. A structured event's object or array {@code data} is cut from
+     * the event as it arrived (the deserializer located it), and a binary event's JSON data is the record
+     * value itself: neither is parsed again.
+     */
+    byte[] dataInputJson() {
+        if (event.mode() == IngressEvent.Mode.STRUCTURED && event.hasDataRange()) {
+            return java.util.Arrays.copyOfRange(event.value(), event.dataStart(), event.dataEnd());
+        }
+        if (event.mode() == IngressEvent.Mode.BINARY && event.value().length > 0
+                && CloudEventDeserializer.isJson(SchedulerHeaders.lastString(headers, SchedulerHeaders.CONTENT_TYPE).orElse(""))) {
+            // validated as JSON by the deserializer
+            return event.value();
+        }
+        return json(dataInput());
+    }
+
+    /**
+     * {@link #envelope()} as JSON bytes: a structured event whose data is a JSON object or array is
+     * already in its canonical form and is passed on as it arrived.
+     */
+    byte[] envelopeJson() {
+        if (event.mode() == IngressEvent.Mode.STRUCTURED && event.hasDataRange()) {
+            return event.value();
+        }
+        return json(envelope());
+    }
+
+    static byte[] json(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that cannot be written", e);
+        }
+    }
+
     /** What content filters look at: the event's {@code data}; missing when it has none or it is binary. */
     JsonNode data() {
         JsonNode data = envelope().get("data");

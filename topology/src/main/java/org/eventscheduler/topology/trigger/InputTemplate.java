@@ -52,20 +52,20 @@ public record InputTemplate(Optional<From> from, Optional<Map<String, String>> f
         return from.orElse(fields.isPresent() ? From.FIELDS : From.DATA);
     }
 
-    /** Builds inputs from events; validated at compile time. */
+    /** Builds inputs from events, as JSON bytes; validated at compile time. */
     interface Builder {
-        JsonNode build(EventEnvelope event);
+        byte[] build(EventEnvelope event);
     }
 
     Builder compile(String triggerId) {
         return switch (source()) {
             case DATA -> {
                 requireNoFields(triggerId);
-                yield EventEnvelope::dataInput;
+                yield EventEnvelope::dataInputJson;
             }
             case EVENT -> {
                 requireNoFields(triggerId);
-                yield EventEnvelope::envelope;
+                yield EventEnvelope::envelopeJson;
             }
             case FIELDS -> {
                 Map<String, String> spec = fields.filter(f -> !f.isEmpty()).orElseThrow(() ->
@@ -89,7 +89,7 @@ public record InputTemplate(Optional<From> from, Optional<Map<String, String>> f
                         }
                         input.set(name, value);
                     });
-                    return input;
+                    return EventEnvelope.json(input);
                 };
             }
         };

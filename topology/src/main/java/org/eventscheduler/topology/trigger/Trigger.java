@@ -1,6 +1,5 @@
 package org.eventscheduler.topology.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.RateLimit;
@@ -56,7 +55,7 @@ public final class Trigger {
      *
      * @throws EventEnvelope.EventProblem when the event lacks a field the input is built from
      */
-    JsonNode buildInput(EventEnvelope event) {
+    byte[] buildInput(EventEnvelope event) {
         return input.build(event);
     }
 }

@@ -6,12 +6,12 @@ import org.eventscheduler.topology.pause.PauseRecord;
 /** What the trigger stage made of an input: one output record each. */
 public sealed interface TriggerDecision {
 
-    /** A workflow start for {@code workflow.starts}. */
-    record Start(WorkflowStart start) implements TriggerDecision {
+    /** A workflow start for {@code workflow.starts}, written as a {@link WorkflowStart}. */
+    record Start(TriggerInput.Match match) implements TriggerDecision {
     }
 
     /** A start the trigger's safeguards held back, for {@code scheduler.throttled}. */
-    record Held(WorkflowStart start, ThrottleReason reason) implements TriggerDecision {
+    record Held(TriggerInput.Match match, ThrottleReason reason) implements TriggerDecision {
     }
 
     /** A trigger was paused or resumed: a record for {@code scheduler.paused}. */

@@ -1,6 +1,5 @@
 package org.eventscheduler.topology.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.eventscheduler.topology.source.AdmittedEventCheck;
 
@@ -17,8 +16,8 @@ record TriggerEvaluation(List<Outcome> outcomes) implements AdmittedEventCheck.R
         Trigger trigger();
     }
 
-    /** The trigger matched and its workflow input was built. */
-    record Matched(Trigger trigger, JsonNode input) implements Outcome {
+    /** The trigger matched and its workflow input was built, as JSON bytes. */
+    record Matched(Trigger trigger, byte[] input) implements Outcome {
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.eventscheduler.topology.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -18,19 +17,14 @@ public sealed interface TriggerInput {
     /**
      * An event matched a trigger: the workflow start it asks for, or why the trigger failed on it.
      *
-     * @param input the workflow input built from the event; empty when {@code error} is present
-     * @param error why the trigger failed on this event (filter or input), if it did
+     * @param input the workflow input built from the event, as JSON (UTF-8); empty when {@code error} is present
+     * @param error why the trigger failed on this event, if it did
      */
     record Match(String triggerId, String workflow, String eventId, String source, String type,
-                 String correlationId, Optional<JsonNode> input, Optional<String> error) implements TriggerInput {
+                 String correlationId, Optional<byte[]> input, Optional<String> error) implements TriggerInput {
         public Match {
             input = input == null ? Optional.empty() : input;
             error = error == null ? Optional.empty() : error;
-        }
-
-        WorkflowStart start() {
-            return new WorkflowStart(workflow, triggerId, eventId, source, type, correlationId,
-                    input.orElseThrow(() -> new IllegalStateException("a failed match starts nothing")));
         }
     }
 

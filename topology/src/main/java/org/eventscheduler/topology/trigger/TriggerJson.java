@@ -60,7 +60,11 @@ public final class TriggerJson {
                     case TriggerInput.Control control -> CONTROL;
                 };
                 SchedulerHeaders.put(headers, SchedulerHeaders.KIND, kind);
-                return write(input instanceof TriggerInput.Control control ? control.command() : input);
+                return switch (input) {
+                    case TriggerInput.Match match -> MatchCodec.write(match);
+                    case TriggerInput.Control control -> write(control.command());
+                    case TriggerInput.StartResult result -> write(result);
+                };
             }
         };
         Deserializer<TriggerInput> deserializer = new Deserializer<>() {
@@ -74,7 +78,8 @@ public final class TriggerJson {
                 String kind = SchedulerHeaders.lastString(headers, SchedulerHeaders.KIND).orElse("");
                 try {
                     return switch (kind) {
-                        case MATCH -> JSON.readValue(data, TriggerInput.Match.class);
+                        case MATCH -> MatchCodec.isBinary(data) ? MatchCodec.read(data)
+                                : JSON.readValue(data, JsonMatch.class).match();
                         case RESULT -> JSON.readValue(data, TriggerInput.StartResult.class);
                         case CONTROL -> new TriggerInput.Control(JSON.readValue(data, ControlCommand.class));
                         default -> throw new SerializationException("by-trigger record without a known kind: " + kind);
@@ -120,9 +125,47 @@ public final class TriggerJson {
         return value.asText();
     }
 
+    /** A match as earlier versions wrote it to {@code by-trigger}: JSON, the input as a JSON value. */
+    private record JsonMatch(String triggerId, String workflow, String eventId, String source, String type,
+                             String correlationId, java.util.Optional<JsonNode> input, java.util.Optional<String> error) {
+        TriggerInput.Match match() {
+            return new TriggerInput.Match(triggerId, workflow, eventId, source, type, correlationId,
+                    input.map(TriggerJson::write), error);
+        }
+    }
+
     /** Writes {@link WorkflowStart} values. */
     public static Serializer<WorkflowStart> workflowStartSerializer() {
         return (topic, start) -> start == null ? null : write(start);
+    }
+
+    /**
+     * Writes an admitted match as a {@link WorkflowStart} value, its input JSON written as it is (it was
+     * built, or cut from the event, as JSON already).
+     */
+    static Serializer<TriggerInput.Match> startSerializer() {
+        return (topic, match) -> {
+            if (match == null) {
+                return null;
+            }
+            byte[] input = match.input().orElseThrow(() -> new IllegalStateException("a failed match starts nothing"));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(160 + input.length);
+            try (com.fasterxml.jackson.core.JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+                generator.writeStartObject();
+                generator.writeStringField("workflow", match.workflow());
+                generator.writeStringField("triggerId", match.triggerId());
+                generator.writeStringField("eventId", match.eventId());
+                generator.writeStringField("source", match.source());
+                generator.writeStringField("type", match.type());
+                generator.writeStringField("correlationId", match.correlationId());
+                generator.writeFieldName("input");
+                generator.writeRawValue(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+                generator.writeEndObject();
+            } catch (IOException e) {
+                throw new SerializationException("cannot write the workflow start of " + match.triggerId(), e);
+            }
+            return out.toByteArray();
+        };
     }
 
     /** Reads {@link WorkflowStart} values, for consumers of {@code workflow.starts}. */

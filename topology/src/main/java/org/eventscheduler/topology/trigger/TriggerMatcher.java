@@ -48,7 +48,7 @@ final class TriggerMatcher implements Processor<String, SourceDecision, String, 
     }
 
     private void forward(Record<String, SourceDecision> record, IngressEvent event, Trigger trigger,
-                         Optional<com.fasterxml.jackson.databind.JsonNode> input, Optional<String> error) {
+                         Optional<byte[]> input, Optional<String> error) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         SchedulerHeaders.put(headers, SchedulerHeaders.TRIGGER, trigger.id());
         Tracing.inject(headers);

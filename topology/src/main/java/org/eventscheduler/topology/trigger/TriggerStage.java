@@ -99,7 +99,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         switch (verdict) {
             case ADMIT -> {
                 metrics.workflowStart();
-                context.forward(new Record<>(id, new TriggerDecision.Start(match.start()), timestamp, headers));
+                context.forward(new Record<>(id, new TriggerDecision.Start(match), timestamp, headers));
             }
             case HOLD_OVER_LIMIT -> hold(id, match, ThrottleReason.TRIGGER_RATE_LIMITED, timestamp, headers);
             case HOLD_PAUSED -> hold(id, match, ThrottleReason.TRIGGER_PAUSED, timestamp, headers);
@@ -109,7 +109,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private void hold(String id, TriggerInput.Match match, ThrottleReason reason, long timestamp, Headers headers) {
         metrics.throttled(EntityType.TRIGGER, reason);
         SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
-        context.forward(new Record<>(id, new TriggerDecision.Held(match.start(), reason), timestamp, headers));
+        context.forward(new Record<>(id, new TriggerDecision.Held(match, reason), timestamp, headers));
     }
 
     private void onResult(Record<String, TriggerInput> record, TriggerInput.StartResult result) {

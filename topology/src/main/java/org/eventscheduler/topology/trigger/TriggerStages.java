@@ -76,6 +76,13 @@ public final class TriggerStages {
         return TriggerJson.inputSerde();
     }
 
+    /** Writes a match the trigger stage admitted (or held) as a {@link WorkflowStart}, its input passed on as it is. */
+    public static Serde<TriggerInput.Match> startWriter() {
+        return Serdes.serdeFrom(TriggerJson.startSerializer(), (topic, data) -> {
+            throw new UnsupportedOperationException("workflow starts are read with SchedulerTopology.workflowStartSerde()");
+        });
+    }
+
     /** The serde reading {@code workflow.start-results}. */
     public static Serde<TriggerInput.StartResult> startResultSerde() {
         return Serdes.serdeFrom((topic, result) -> {

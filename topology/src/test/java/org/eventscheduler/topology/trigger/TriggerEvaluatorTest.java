@@ -2,7 +2,6 @@ package org.eventscheduler.topology.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -37,7 +36,7 @@ class TriggerEvaluatorTest {
     @Test
     void shouldBlameTheEventForAFieldItLacksAndTheTriggerForAnythingElse() {
         TriggerEvaluation evaluation = evaluate(
-                trigger("fine", event -> TextNode.valueOf("input")),
+                trigger("fine", event -> "\"input\"".getBytes()),
                 trigger("lacking", event -> {
                     throw new EventEnvelope.EventProblem("input field order: /data/orderId not found in the event");
                 }),
