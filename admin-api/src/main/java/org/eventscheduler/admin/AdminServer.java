@@ -39,6 +39,7 @@ public final class AdminServer implements AutoCloseable {
                 .port(api.settings().port())
                 .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
                 .addFeature(observe)
+                .directHandlers(AdminRouting.directHandlers())
                 .routing(routing -> AdminRouting.routing(routing, api))
                 .build()
                 .start();

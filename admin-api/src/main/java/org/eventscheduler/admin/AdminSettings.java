@@ -17,14 +17,16 @@ import org.eventscheduler.admin.security.AdminToken;
  * @param tokens            bearer tokens and their roles
  * @param peerToken         the secret instances present to each other on {@code /internal}; the same on every instance
  * @param maxBodyBytes      larger request bodies are refused with 413
- * @param requestsPerSecond the admin API's own rate limit across all callers (429 past it)
+ * @param requestsPerSecond the requests per second each token (by its name) may make (429 past it)
+ * @param anonymousRequestsPerSecond the requests per second all callers without a valid token share
  * @param peerTimeout       how long an instance waits for another
  * @param dlqPreviewBytes   how much of a DLQ record's value {@code GET /admin/dlq} shows
  * @param dlqMaxScan        the most DLQ records one request reads
  * @param health            thresholds of {@code GET /admin/event-health}
  */
 public record AdminSettings(boolean enabled, String host, int port, String advertisedHost, List<AdminToken> tokens,
-                            String peerToken, int maxBodyBytes, int requestsPerSecond, Duration peerTimeout,
+                            String peerToken, int maxBodyBytes, int requestsPerSecond, int anonymousRequestsPerSecond,
+                            Duration peerTimeout,
                             int dlqPreviewBytes, int dlqMaxScan, HealthThresholds health) {
     public AdminSettings {
         require(host != null && !host.isBlank(), "host", "is required");
@@ -37,6 +39,7 @@ public record AdminSettings(boolean enabled, String host, int port, String adver
         require(peerToken.isEmpty() || peerToken.length() >= 16, "peer-token", "must be at least 16 characters");
         require(maxBodyBytes >= 1024, "max-body-bytes", "must be at least 1024");
         require(requestsPerSecond >= 1, "requests-per-second", "must be at least 1");
+        require(anonymousRequestsPerSecond >= 1, "anonymous-requests-per-second", "must be at least 1");
         require(peerTimeout != null && peerTimeout.toMillis() > 0, "peer-timeout", "must be a positive duration");
         require(dlqPreviewBytes >= 16, "dlq-preview-bytes", "must be at least 16");
         require(dlqMaxScan >= 100, "dlq-max-scan", "must be at least 100");
@@ -45,11 +48,21 @@ public record AdminSettings(boolean enabled, String host, int port, String adver
 
     public AdminSettings withPort(int newPort) {
         return new AdminSettings(enabled, host, newPort, advertisedHost, tokens, peerToken, maxBodyBytes,
-                requestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
+                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
     }
 
     public AdminSettings withTokens(List<AdminToken> newTokens, String newPeerToken) {
         return new AdminSettings(enabled, host, port, advertisedHost, newTokens, newPeerToken, maxBodyBytes,
-                requestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
+                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
+    }
+
+    /** Every setting but the peer token's value (the tokens print their names, roles and hashes only). */
+    @Override
+    public String toString() {
+        return "AdminSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", advertisedHost=" + advertisedHost
+                + ", tokens=" + tokens + ", peerToken=" + (peerToken.isEmpty() ? "(none)" : "(hidden)")
+                + ", maxBodyBytes=" + maxBodyBytes + ", requestsPerSecond=" + requestsPerSecond
+                + ", anonymousRequestsPerSecond=" + anonymousRequestsPerSecond + ", peerTimeout=" + peerTimeout
+                + ", dlqPreviewBytes=" + dlqPreviewBytes + ", dlqMaxScan=" + dlqMaxScan + ", health=" + health + "]";
     }
 }

@@ -48,14 +48,41 @@ public record MirrorSettings(String jdbcUrl, String username, Secret password, b
         return groupId.isEmpty() ? applicationId + "-mirror" : groupId;
     }
 
-    /** The URL without its query string (which may carry a password), for log lines and errors. */
+    /**
+     * The URL for log lines and errors: its query parameters that carry a secret ({@code password},
+     * {@code sslpassword}, any {@code *key*} or {@code *secret*}) without their values; {@code sslmode}
+     * and the others as they are.
+     */
     public String redactedUrl() {
         return redacted(jdbcUrl);
     }
 
     private static String redacted(String url) {
         int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query) + "?…";
+        if (query < 0) {
+            return url;
+        }
+        StringBuilder redacted = new StringBuilder(url.substring(0, query + 1));
+        String separator = "";
+        for (String parameter : url.substring(query + 1).split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            redacted.append(separator).append(SECRET_PARAMETER.matcher(name).matches() ? name + "=(hidden)" : parameter);
+            separator = "&";
+        }
+        return redacted.toString();
+    }
+
+    private static final java.util.regex.Pattern SECRET_PARAMETER =
+            java.util.regex.Pattern.compile("(?i).*(password|secret|key).*");
+
+    /** Every setting; the URL redacted as {@link #redactedUrl()}, the password hidden. */
+    @Override
+    public String toString() {
+        return "MirrorSettings[jdbcUrl=" + redactedUrl() + ", username=" + username + ", password=" + password
+                + ", inProcess=" + inProcess + ", groupId=" + groupId + ", poolSize=" + poolSize + ", connectTimeout="
+                + connectTimeout + ", batchSize=" + batchSize + ", dlqSummaries=" + dlqSummaries + ", dlqPayloadBytes="
+                + dlqPayloadBytes + ", retry=" + retry + ", breaker=" + breaker + "]";
     }
 
     public MirrorSettings withDatabase(String newJdbcUrl, String newUsername, Secret newPassword) {

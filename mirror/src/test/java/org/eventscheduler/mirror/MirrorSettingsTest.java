@@ -22,9 +22,12 @@ class MirrorSettingsTest {
     }
 
     @Test
-    void theUrlInLogLinesLosesItsQueryString() {
-        MirrorSettings settings = settings("jdbc:postgresql://db:5432/scheduler?user=x&password=s3cret", "");
-        assertThat(settings.redactedUrl()).isEqualTo("jdbc:postgresql://db:5432/scheduler?…").doesNotContain("s3cret");
+    void theUrlInLogLinesAndTheSettingsTextLosesItsSecretsButKeepsItsSslMode() {
+        MirrorSettings settings = settings("jdbc:postgresql://db:5432/scheduler?user=x&password=s3cret&sslmode=verify-full"
+                + "&sslrootcert=/etc/ca.pem&sslpassword=k3y-pa55", "");
+        assertThat(settings.redactedUrl()).isEqualTo("jdbc:postgresql://db:5432/scheduler?user=x&password=(hidden)"
+                + "&sslmode=verify-full&sslrootcert=/etc/ca.pem&sslpassword=(hidden)");
+        assertThat(settings.toString()).doesNotContain("s3cret").doesNotContain("k3y-pa55").contains("sslmode=verify-full");
     }
 
     @Test

@@ -50,6 +50,20 @@ class MirrorStoreTest {
         jdbi.useHandle(h -> h.execute("TRUNCATE pause_state, pause_history, dlq_summary"));
     }
 
+    /** PostgreSQL's own TLS settings travel in the JDBC URL to the driver: this server has no TLS. */
+    @Test
+    void sslModeInTheUrlReachesTheDriver() {
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        try (MirrorDatabase plain = new MirrorDatabase(MirrorTestSettings.forUrl(url + "&sslmode=disable"))) {
+            int one = plain.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            assertThat(one).isEqualTo(1);
+        }
+        try (MirrorDatabase tls = new MirrorDatabase(MirrorTestSettings.forUrl(url + "&sslmode=require"))) {
+            assertThatThrownBy(() -> tls.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()))
+                    .hasStackTraceContaining("The server does not support SSL");
+        }
+    }
+
     static PauseRecord pause(String source, PauseState state, PauseReason reason, String correlationId) {
         boolean paused = state == PauseState.PAUSED;
         Optional<PauseRecord.OperatorFigures> operator = reason == PauseReason.OPERATOR_PAUSE

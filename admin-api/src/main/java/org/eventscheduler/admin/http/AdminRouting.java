@@ -2,11 +2,13 @@ package org.eventscheduler.admin.http;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +37,15 @@ public final class AdminRouting {
     }
 
     public static void routing(HttpRouting.Builder routing, AdminApi api) {
-        RateLimiterRegistry limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
-                .limitForPeriod(api.settings().requestsPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ZERO)
-                .build());
-        RateLimiter limiter = limiters.rateLimiter("admin-api");
-        // resilience4j's own meters of the limiter: resilience4j_ratelimiter_available_permissions{name="admin-api"}
+        // a budget per token (by its name) and one for every request without a valid token, so that no caller
+        // can spend another's; resilience4j's own meters: resilience4j_ratelimiter_available_permissions{name=...}
+        RateLimiterRegistry limiters = RateLimiterRegistry.of(AccessFilter.perSecond(api.settings().requestsPerSecond()));
         TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(api.metrics());
+        RateLimiter anonymous = limiters.rateLimiter(AccessFilter.ANONYMOUS,
+                AccessFilter.perSecond(api.settings().anonymousRequestsPerSecond()));
         EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
-        routing.addFilter(new AccessFilter(api.tokens(), limiter))
+        routing.addFilter(new RequestGuard())
+                .addFilter(new AccessFilter(api.tokens(), limiters, anonymous))
                 .register("/admin", new HealthService(api.health()))
                 .register("/admin/sources", new SourcesService(api.entities(), entities))
                 .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), entities,
@@ -52,14 +53,41 @@ public final class AdminRouting {
                 .register("/admin/dlq", new DlqService(api.dlq(), api.settings().health().timeout()))
                 .register("/internal", new InternalService(api.localStatus(), api.entities()))
                 .register("/metrics", new MetricsService(api.metrics()))
-                .any("/admin/*", (req, res) -> res.status(Status.NOT_FOUND_404)
-                        .send(new ApiError(404, "no such resource: " + req.prologue().method().text() + " " + req.path().path())))
-                .error(ApiException.class, (req, res, e) -> res.status(e.status()).send(new ApiError(e.status().code(), e.getMessage())))
+                .error(ApiException.class, (req, res, e) -> ApiError.send(res, e.status(), e.getMessage()))
                 .error(org.eventscheduler.admin.query.CommandWriter.WriteFailedException.class, (req, res, e) ->
-                        res.status(Status.SERVICE_UNAVAILABLE_503).send(new ApiError(503, e.getMessage())))
+                        ApiError.send(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage()))
+                // Helidon's own refusals while routing (a path no route took, a parameter it cannot read): their 4xx status
+                .error(HttpException.class, (req, res, e) -> {
+                    if (e.status().code() >= 500) {
+                        LOG.atError().setCause(e).addKeyValue("path", req.path().path()).log("admin request failed");
+                    }
+                    ApiError.send(res, e.status(), e.status().code() == 404 ? "no such resource: " + req.path().path()
+                            : e.getMessage());
+                })
+                // a bug: logged with its stack trace, answered without it
                 .error(Exception.class, (req, res, e) -> {
                     LOG.atError().setCause(e).addKeyValue("path", req.path().path()).log("admin request failed");
-                    res.status(Status.INTERNAL_SERVER_ERROR_500).send(new ApiError(500, "internal error: " + e.getClass().getSimpleName()));
+                    ApiError.send(res, Status.INTERNAL_SERVER_ERROR_500, "internal error: " + e.getClass().getSimpleName());
                 });
+    }
+
+    /**
+     * What the server answers a request it refuses before routing (a request line or header it cannot
+     * parse, an invalid percent-encoding): the same JSON error body as every other refusal.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, event, status, headers, message) -> {
+            headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .entity(new ApiError(status.code(), "malformed request: " + status.reasonPhrase()).json())
+                    .build();
+        };
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+            handlers.addHandler(event, json);
+        }
+        return handlers.build();
     }
 }

@@ -21,11 +21,8 @@ final class InternalService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status", (req, res) -> res.send(status.read(Requests.intQuery(req, "pausedLimit", 100, 0, 10_000))))
-                .get("/sources/*", (req, res) -> {
-                    String path = req.path().absolute().path();
-                    local(res, "source", Requests.sourceId(path.substring(path.indexOf("/internal/sources/")
-                            + "/internal/sources/".length())));
-                })
+                .get("/sources/*", (req, res) -> local(res, "source",
+                        Requests.sourceId(Requests.restOfPath(req, "/internal/sources/"))))
                 .get("/triggers/{id}", (req, res) -> local(res, "trigger", Requests.triggerId(req)));
     }
 

@@ -22,9 +22,16 @@ final class Requests {
     private Requests() {
     }
 
-    /** A source id from the path parameter {@code id}. */
-    static String sourceId(ServerRequest request) {
-        return sourceId(request.path().pathParameters().first("id").orElse(""));
+    /**
+     * What follows {@code prefix} in the request's raw path, percent-decoded once: a source id is the rest
+     * of the path, '/' and all ({@link org.eventscheduler.admin.query.PathSegments}), read from the raw path
+     * because the decoded one has its "//" folded.
+     */
+    static String restOfPath(ServerRequest request, String prefix) {
+        String raw = request.path().absolute().rawPath();
+        int at = raw.indexOf(prefix);
+        String rest = at < 0 ? "" : raw.substring(at + prefix.length());
+        return RequestGuard.decode(rest).orElseThrow(() -> ApiException.badRequest("the path is not valid percent-encoded UTF-8"));
     }
 
     /** A source id: 1 to 512 characters, no control characters. */

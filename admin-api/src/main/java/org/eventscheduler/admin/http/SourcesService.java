@@ -35,9 +35,7 @@ final class SourcesService implements HttpService {
     }
 
     private static String rest(ServerRequest request) {
-        String path = request.path().absolute().path();
-        int at = path.indexOf(PREFIX);
-        return at < 0 ? "" : path.substring(at + PREFIX.length());
+        return Requests.restOfPath(request, PREFIX);
     }
 
     private static final String PREFIX = "/admin/sources/";

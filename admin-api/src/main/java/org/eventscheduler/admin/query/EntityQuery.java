@@ -1,7 +1,5 @@
 package org.eventscheduler.admin.query;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -89,7 +87,7 @@ public final class EntityQuery {
         }
         try {
             Duration timeout = peers.timeout();
-            return peers.get(host, path + URLEncoder.encode(id, StandardCharsets.UTF_8), GuardView.class)
+            return peers.get(host, path + PathSegments.encode(id), GuardView.class)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .<Lookup>map(view -> new Lookup.Found(view, servedBy))
                     .orElse(new Lookup.NotFound());

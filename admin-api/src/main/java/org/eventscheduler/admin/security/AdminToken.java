@@ -20,4 +20,11 @@ public record AdminToken(String name, Role role, Optional<String> sha256, Option
         require(sha256.map(h -> h.matches("[0-9a-fA-F]{64}")).orElse(true), "sha256", "must be 64 hex digits");
         require(token.map(t -> t.length() >= 16).orElse(true), "token", "must be at least 16 characters");
     }
+
+    /** The token's name, role and hash; the secret of a {@code token} entry never appears. */
+    @Override
+    public String toString() {
+        return "AdminToken[name=" + name + ", role=" + role.code() + sha256.map(h -> ", sha256=" + h).orElse("")
+                + token.map(t -> ", token=(hidden)").orElse("") + "]";
+    }
 }

@@ -16,10 +16,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.admin.query.PathSegments;
 
 /**
  * The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}.
- * A request refused with 429 (the API's own rate limit, shared by every caller, refilled every second;
+ * A request refused with 429 (the API's rate limit of this token, refilled every second;
  * its {@code Retry-After} says 1) is sent again a second later, in all at most {@value #ATTEMPTS_OVER_RATE}
  * attempts, so that {@code triggers apply} of a long file is paced rather than cut off.
  */
@@ -42,8 +43,14 @@ final class AdminClient {
         this.token = token;
     }
 
-    static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+    /** A query parameter's value, percent-encoded ('&', '=', '+' and '/' too; a space as %20). */
+    static String queryValue(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An id as the path segments the API reads it from, as peers write it. */
+    static String encode(String id) {
+        return PathSegments.encode(id);
     }
 
     JsonNode get(String path) {

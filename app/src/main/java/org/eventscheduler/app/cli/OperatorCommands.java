@@ -195,10 +195,10 @@ final class OperatorCommands {
         public Integer call() {
             StringBuilder path = new StringBuilder("/admin/dlq?limit=" + limit);
             if (reason != null) {
-                path.append("&reason=").append(AdminClient.encode(reason));
+                path.append("&reason=").append(AdminClient.queryValue(reason));
             }
             if (source != null) {
-                path.append("&source=").append(java.net.URLEncoder.encode(source, java.nio.charset.StandardCharsets.UTF_8));
+                path.append("&source=").append(AdminClient.queryValue(source));
             }
             if (since != null) {
                 Instant from = Durations.parse(since).map(d -> Instant.now().minus(d)).orElseGet(() -> untilInstant(since));

@@ -44,4 +44,27 @@ public record KafkaSettings(String bootstrapServers, String applicationId, Proce
         return new KafkaSettings(bootstrapServers, applicationId, processingGuarantee, newStateDir, numStreamThreads,
                 closeTimeout, clientProperties, rocksdbMemoryBytes);
     }
+
+    /**
+     * Client properties whose value is a secret: passwords, JAAS configurations (they hold SASL
+     * credentials), PEM keys and key stores given inline, OAuth client secrets.
+     */
+    private static final java.util.regex.Pattern SECRET_PROPERTY = java.util.regex.Pattern.compile(
+            "(?i).*(password|jaas\\.config|secret|credentials|\\.key|keystore\\.certificate\\.chain|token).*");
+
+    /** {@code clientProperties} as it may be printed: the value of every secret-bearing property hidden. */
+    public Map<String, String> redactedClientProperties() {
+        Map<String, String> redacted = new java.util.TreeMap<>();
+        clientProperties.forEach((key, value) -> redacted.put(key, SECRET_PROPERTY.matcher(key).matches() ? "(hidden)" : value));
+        return redacted;
+    }
+
+    /** Every setting; of the client properties, the secret ones without their values. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
+                + ", processingGuarantee=" + processingGuarantee + ", stateDir=" + stateDir + ", numStreamThreads="
+                + numStreamThreads + ", closeTimeout=" + closeTimeout + ", clientProperties=" + redactedClientProperties()
+                + ", rocksdbMemoryBytes=" + rocksdbMemoryBytes + "]";
+    }
 }

@@ -312,7 +312,10 @@ class AdminApiIT {
                     .isEqualTo(400);
             assertThat(post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"force\":true}").json()
                     .path("error").asText()).contains("unknown field force");
-            assertThat(post("/admin/sources/orders/explode", OPERATOR, "{}").status()).isEqualTo(404);
+            // "orders/explode" is a source id one may GET, not POST to
+            Reply explode = post("/admin/sources/orders/explode", OPERATOR, "{}");
+            assertThat(explode.status()).isEqualTo(405);
+            assertThat(explode.json().path("error").asText()).contains("allowed: GET");
             Reply huge = post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"" + "x".repeat(70_000) + "\"}");
             assertThat(huge.status()).isEqualTo(413);
             assertThat(huge.json().path("status").asInt()).isEqualTo(413);
@@ -477,8 +480,7 @@ class AdminApiIT {
     @Test
     void theApiLimitsItsOwnRequestRate() {
         AdminApi api = instance.adminApi().orElseThrow();
-        AdminSettings slow = new AdminSettings(true, "0.0.0.0", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
-                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        AdminSettings slow = onAnyPort(api, 2, 2);
         Http1Client client = inMemory(new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
                 api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
         int limited = 0;
@@ -490,6 +492,222 @@ class AdminApiIT {
             }
         }
         assertThat(limited).isGreaterThanOrEqualTo(7);
+    }
+
+    /** The running instance's API with other settings, and commands written to {@code commands} instead. */
+    private static AdminApi withSettings(AdminApi api, AdminSettings settings, org.eventscheduler.admin.query.CommandWriter commands) {
+        return new AdminApi(settings, api.tokens(), api.streams(), api.health(), api.localStatus(), api.entities(),
+                api.triggers(), api.dlq(), commands, api.metrics(), api.clock());
+    }
+
+    /** The running instance's settings on any port, with budgets of {@code perToken} and {@code anonymous} requests a second. */
+    private static AdminSettings onAnyPort(AdminApi api, int perToken, int anonymous) {
+        AdminSettings s = api.settings();
+        return new AdminSettings(true, "localhost", 0, "localhost", s.tokens(), PEER, s.maxBodyBytes(), perToken, anonymous,
+                s.peerTimeout(), s.dlqPreviewBytes(), s.dlqMaxScan(), s.health());
+    }
+
+    /** A writer of operator commands to a control and a triggers topic of their own, which nothing reads. */
+    private static org.eventscheduler.admin.query.CommandWriter throwawayCommands(String name) throws Exception {
+        Properties clients = SchedulerRunner.adminProperties(instance.config());
+        String control = name + "-control-" + UUID.randomUUID().toString().substring(0, 8);
+        String triggers = name + "-triggers-" + UUID.randomUUID().toString().substring(0, 8);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(clients)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(control, 1, (short) 1),
+                    new org.apache.kafka.clients.admin.NewTopic(triggers, 1, (short) 1))).all().get();
+        }
+        return new org.eventscheduler.admin.query.CommandWriter(clients, control, triggers, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A seeded, repeatable corpus of requests (methods x paths x ids x queries x bodies x tokens), sent
+     * byte for byte to a real server on a socket: no 5xx, no 2xx without a valid token, every refusal a
+     * JSON error naming its status, every 405 with {@code Allow}. Commands go to topics of their own.
+     */
+    @Test
+    void aGeneratedCorpusGetsOnlyDeliberateAnswers() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        List<String> methods = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "BREW");
+        List<String> templates = List.of("/", "/admin", "/admin/", "/ADMIN/paused", "/admin/paused", "/admin/paused/",
+                "/admin/event-health", "/admin/sources/{id}", "/admin/sources/{id}/pause", "/admin/sources/{id}/resume",
+                "/admin/sources/{id}/explode", "/admin/triggers", "/admin/triggers/{id}", "/admin/triggers/{id}/pause",
+                "/admin/triggers/{id}/resume", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
+                "/internal/triggers/{id}", "/metrics", "/metrics/{id}", "/observe/health", "/observe/health/live",
+                "/observe/health/ready", "/observe/{id}", "/favicon.ico", "/admin%2Fpaused", "//admin//paused",
+                "/admin/sources/../../etc/passwd/resume", "/{id}");
+        List<String> ids = List.of("storm", "orders", "t-orders", "never-seen", "a%20b", "https://example.com/x", "x".repeat(600),
+                "..", "%2e%2e", "a%2Fb", "%00", "a%0Ab", "%zz", "%C3%A9t%C3%A9", "%FF%FE", "a;b=c", "a%3Fb", "",
+                "x".repeat(3000), "../../etc/passwd", "a b", "%E2%80%AE", "*", "a%252Fb", "t.x_y-1");
+        List<String> queries = List.of("", "", "?limit=5", "?limit=abc", "?limit=-1", "?limit=99999999999",
+                "?since=yesterday", "?since=2026-01-01T00:00:00Z", "?reason=invalid-json&source=legacy",
+                "?reason=" + "x".repeat(600), "?" + "a=b&".repeat(700), "?limit=%zz", "?x=%00", "?pausedLimit=5",
+                "?limit", "?=", "?&&");
+        List<String> bodies = java.util.Arrays.asList(null, null, "", "{}", "{\"reason\":\"corpus\"}",
+                "{\"reason\":\"corpus\",\"until\":\"2099-01-01T00:00:00Z\"}",
+                "{\"reason\":\"x\",\"until\":\"2001-01-01T00:00:00Z\"}", "{not json", "[1]", "null", "\"text\"",
+                "{\"reason\":\"" + "x".repeat(70_000) + "\"}", "{\"type\":\"t\",\"workflow\":\"w\"}",
+                "{\"source\":\"s\",\"type\":\"t\",\"workflow\":\"w\",\"rate-limit\":{\"max-events\":-1}}",
+                "{\"reason\":5}", "\u00ff\u0000");
+        List<String> authorizations = java.util.Arrays.asList(null, null, "Bearer " + OPERATOR, "Bearer " + VIEWER,
+                "Bearer " + PEER, "Bearer garbage-token-0123456789", "Bearer ", "Basic dXNlcjpwYXNz", "bearer " + OPERATOR);
+        java.util.Random random = new java.util.Random(13);
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        List<String> failures = new java.util.ArrayList<>();
+        try (org.eventscheduler.admin.query.CommandWriter commands = throwawayCommands("corpus")) {
+            AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 100_000, 100_000), commands));
+            try {
+                // every method on every path with the operator's token and a plain body, then random combinations
+                int product = methods.size() * templates.size();
+                for (int i = 0; i < product + 1000; i++) {
+                    boolean plain = i < product;
+                    String method = plain ? methods.get(i % methods.size()) : methods.get(random.nextInt(methods.size()));
+                    String path = (plain ? templates.get(i / methods.size()) : templates.get(random.nextInt(templates.size())))
+                            .replace("{id}", plain ? "t-orders" : ids.get(random.nextInt(ids.size())));
+                    String target = path + (plain ? "" : queries.get(random.nextInt(queries.size())));
+                    String body = plain ? "{\"reason\":\"corpus\"}" : bodies.get(random.nextInt(bodies.size()));
+                    String authorization = plain ? "Bearer " + OPERATOR : authorizations.get(random.nextInt(authorizations.size()));
+                    Map<String, String> headers = new HashMap<>();
+                    if (authorization != null) {
+                        headers.put("Authorization", authorization);
+                    }
+                    if (body != null) {
+                        headers.put("Content-Type", "application/json");
+                    }
+                    RawHttp.Answer answer = RawHttp.send(server.port(), method, target, headers,
+                            body == null ? null : body.getBytes(StandardCharsets.ISO_8859_1));
+                    statuses.merge(answer.status(), 1, Integer::sum);
+                    String request = "#" + i + " " + method + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target)
+                            + " auth=" + (authorization == null ? "-" : authorization.substring(0, Math.min(12, authorization.length())))
+                            + " -> " + answer.status() + " " + (answer.text().length() > 200 ? answer.text().substring(0, 200) : answer.text());
+                    String problem = problem(method, path, authorization, answer);
+                    if (problem != null) {
+                        failures.add(problem + ": " + request);
+                    }
+                }
+            } finally {
+                server.close();
+            }
+        }
+        assertThat(failures).as("answers by status: " + statuses).isEmpty();
+        assertThat(statuses.keySet()).as("the corpus reached every kind of answer").contains(200, 202, 400, 401, 403, 404, 405);
+    }
+
+    /** What is wrong with an answer, or null. */
+    private static String problem(String method, String path, String authorization, RawHttp.Answer answer) {
+        int status = answer.status();
+        if (status >= 500) {
+            return "a 5xx";
+        }
+        String normalized = path.replaceAll("/+", "/");
+        String token = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? ""
+                : authorization.substring(7);
+        if (status / 100 == 2) {
+            if (normalized.startsWith("/admin") && !token.equals(OPERATOR) && !token.equals(VIEWER)) {
+                return "a 2xx without an admin token";
+            }
+            if (normalized.startsWith("/admin") && !method.equals("GET") && !token.equals(OPERATOR)) {
+                return "an action done without the operator token";
+            }
+            if (normalized.startsWith("/internal") && !token.equals(PEER)) {
+                return "a 2xx of /internal without the peer token";
+            }
+            return null;
+        }
+        if (status == 405 && !answer.headers().containsKey("allow")) {
+            return "a 405 without Allow";
+        }
+        if (status / 100 == 4) {
+            if (!String.valueOf(answer.headers().get("content-type")).startsWith("application/json")) {
+                return "a 4xx that is not JSON";
+            }
+            if (method.equals("HEAD")) {
+                return null;
+            }
+            try {
+                JsonNode error = AdminJson.MAPPER.readTree(answer.body());
+                if (error.path("status").asInt() != status || error.path("error").asText().isBlank()) {
+                    return "a 4xx without the JSON error body";
+                }
+            } catch (java.io.IOException e) {
+                return "a 4xx with a body that is not JSON";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Floods without a token and with a viewer token, from several threads, while an operator keeps
+     * working (five reads a second, and the command line): each caller spends its own budget, so the
+     * operator is hardly ever refused.
+     */
+    @Test
+    void floodsWithoutATokenOrWithAnotherTokenDoNotStarveTheOperator() throws Exception {
+        AdminApi api = instance.adminApi().orElseThrow();
+        // the shipped budgets: 50 a second per token, 5 a second for everyone without a valid token
+        AdminServer server = AdminServer.start(withSettings(api, onAnyPort(api, 50, 5), api.commands()));
+        String url = "http://localhost:" + server.port();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Map<String, java.util.concurrent.atomic.AtomicInteger> flood = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> floods = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String token = i < 4 ? null : VIEWER;
+            floods.add(Thread.ofPlatform().name("flood-" + i).start(() -> {
+                while (flooding.get()) {
+                    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/admin/event-health"))
+                            .timeout(Duration.ofSeconds(10));
+                    if (token != null) {
+                        request.header("Authorization", "Bearer " + token);
+                    }
+                    try {
+                        int status = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                        flood.computeIfAbsent((token == null ? "none " : "viewer ") + status,
+                                k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        int asked = 0;
+        int answered = 0;
+        int cli;
+        try {
+            long next = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                // five a second, on a fixed schedule
+                next += Duration.ofMillis(200).toNanos();
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/admin/paused"))
+                        .header("Authorization", "Bearer " + OPERATOR).timeout(Duration.ofSeconds(10)).build();
+                asked++;
+                if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    answered++;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+            }
+            var out = new java.io.ByteArrayOutputStream();
+            var originalOut = System.out;
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            try {
+                cli = org.eventscheduler.app.cli.SchedulerCommand.execute("paused", "--url", url, "--token", OPERATOR);
+            } finally {
+                System.setOut(originalOut);
+            }
+        } finally {
+            flooding.set(false);
+            for (Thread thread : floods) {
+                thread.join(Duration.ofSeconds(15));
+            }
+            server.close();
+        }
+        assertThat(flood.get("none 429")).as("the flood without a token was refused: " + flood).isNotNull();
+        assertThat(flood.get("viewer 429")).as("the viewer's flood was refused: " + flood).isNotNull();
+        assertThat(answered).as("operator answered " + answered + " of " + asked + " during " + flood)
+                .isGreaterThanOrEqualTo((int) Math.ceil(asked * 0.95));
+        assertThat(cli).as("the command line during the flood").isZero();
     }
 
     /** The running instance's ingress lag, as its health query reads it. */
@@ -543,8 +761,7 @@ class AdminApiIT {
     @Test
     void triggersApplyIsPacedByTheApiRateLimitInsteadOfCutOff() throws Exception {
         AdminApi api = instance.adminApi().orElseThrow();
-        AdminSettings slow = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER, 65536, 2,
-                Duration.ofSeconds(1), 512, 1000, api.settings().health());
+        AdminSettings slow = onAnyPort(api, 2, 2);
         AdminApi slowApi = new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
                 api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock());
         WebServer server = WebServer.builder().host("localhost").port(0)
@@ -636,9 +853,7 @@ class AdminApiIT {
                 // the same instance behind a real admin server: not ready, still alive, owners unknown (503), its
                 // own status still served to peers
                 EntityQuery entities = new EntityQuery(streams, policies, new PeerClient(PEER, Duration.ofSeconds(1)));
-                AdminSettings onAnyPort = new AdminSettings(true, "localhost", 0, "localhost", api.settings().tokens(), PEER,
-                        65536, 1000, Duration.ofSeconds(1), 512, 1000, api.settings().health());
-                AdminServer server = AdminServer.start(new AdminApi(onAnyPort, api.tokens(), streams, health, local,
+                AdminServer server = AdminServer.start(new AdminApi(onAnyPort(api, 1000, 1000), api.tokens(), streams, health, local,
                         entities, api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
                 try {
                     Http1Client socket = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();

@@ -36,6 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class MultiInstanceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    /** Source ids with what a path must encode: a space, '/' (also "//"), '+', '%', '?', '#', ';' and non-ASCII. */
+    private static final List<String> ODD_SOURCES = List.of("a source with spaces", "https://example.com/orders//eu",
+            "ünï+cöde;v=1", "50%?#frag", "/leading/and/trailing/");
     private static EmbeddedKafkaBroker broker;
     private static final List<SchedulerInstance> instances = new ArrayList<>();
     private static Path dir;
@@ -63,10 +66,15 @@ class MultiInstanceIT {
                 producer.send(new ProducerRecord<>(config.topics().ingress(), AdminApiIT.bytes(source),
                         AdminApiIT.event(source + "-e", source, "t")));
             }
+            for (String source : ODD_SOURCES) {
+                producer.send(new ProducerRecord<>(config.topics().ingress(), AdminApiIT.bytes(source),
+                        AdminApiIT.event("odd-e", source, "t")));
+            }
         }
         KafkaTestClients.awaitRecord(broker.bootstrapServers(), config.topics().paused(),
                 r -> new String(r.key(), StandardCharsets.UTF_8).equals("source:storm"), TIMEOUT);
-        KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().accepted(), 1040, TIMEOUT, Duration.ZERO);
+        KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().accepted(), 1040 + ODD_SOURCES.size(),
+                TIMEOUT, Duration.ZERO);
     }
 
     /** Every instance RUNNING and seeing all three in the metadata. */
@@ -123,6 +131,26 @@ class MultiInstanceIT {
             }
         }
         assertThat(servedBy).as("one owner, whoever is asked").hasSize(1);
+
+        // ids that need encoding are found through whichever instance owns them: each id is asked of all
+        // three, so at least two of the answers came from a peer over /internal
+        for (String source : ODD_SOURCES) {
+            int throughPeer = 0;
+            for (SchedulerInstance instance : instances) {
+                // as the command line writes it, sent byte for byte
+                RawHttp.Answer raw = RawHttp.send(instance.adminPort(), "GET",
+                        "/admin/sources/" + org.eventscheduler.admin.query.PathSegments.encode(source),
+                        Map.of("Authorization", "Bearer " + AdminApiIT.VIEWER), null);
+                Reply reply = new Reply(raw.status(), raw.text());
+                assertThat(reply.status()).as(source + " asked of " + instance.adminPort() + ": " + reply.text()).isEqualTo(200);
+                assertThat(reply.json().path("id").asText()).isEqualTo(source);
+                assertThat(reply.json().path("state").path("rate").asLong()).isEqualTo(1);
+                if (!reply.json().path("servedBy").asText().equals("localhost:" + instance.adminPort())) {
+                    throughPeer++;
+                }
+            }
+            assertThat(throughPeer).as(source + " through a peer").isEqualTo(2);
+        }
         Set<String> owners = new HashSet<>();
         for (int i = 0; i < 40; i++) {
             owners.add(get(instances.getFirst(), "/admin/sources/service-" + i).json().path("servedBy").asText());
