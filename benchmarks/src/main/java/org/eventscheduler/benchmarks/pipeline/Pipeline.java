@@ -28,7 +28,7 @@ import org.eventscheduler.app.kafka.SchedulerInstance;
 /** One application under test, started fresh (its own application id and output topics) for each run. */
 public interface Pipeline extends AutoCloseable {
 
-    /** The limit the scheduler and the textbook apply: events per source per 10 s. */
+    /** The limit the scheduler applies by default: events per source per 10 s. */
     int SOURCE_LIMIT = 1000;
 
     String applicationId();
@@ -74,34 +74,6 @@ public interface Pipeline extends AutoCloseable {
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir, threads);
-    }
-
-    /**
-     * The same source limit written the textbook way with the DSL: parse and check the event, count
-     * per source in 10 s windows, keep what is under the limit.
-     */
-    static Pipeline textbook(String bootstrap, String input, String runId, Path dir) throws Exception {
-        String output = "textbook-out-" + runId;
-        createTopic(bootstrap, output);
-        ObjectMapper json = new ObjectMapper();
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .filter((key, value) -> {
-                    try {
-                        JsonNode event = json.readTree(value);
-                        return event.hasNonNull("id") && event.hasNonNull("source") && event.hasNonNull("type");
-                    } catch (IOException e) {
-                        return false;
-                    }
-                })
-                .groupByKey(Grouped.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10)))
-                .count()
-                .toStream()
-                .filter((window, count) -> count <= SOURCE_LIMIT)
-                .map((window, count) -> KeyValue.pair(window.key(), count))
-                .to(output, Produced.with(Serdes.ByteArray(), Serdes.Long()));
-        return new StreamsPipeline("textbook-" + runId, output, builder.build(), bootstrap, dir);
     }
 
     /** The scheduler itself, as {@code ./scheduler run} starts it (admin server off). */
