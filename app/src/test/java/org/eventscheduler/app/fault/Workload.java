@@ -49,6 +49,12 @@ public final class Workload {
         return count;
     }
 
+    /** How many different record values the workload sends (some poison pills are the same bytes). */
+    public long distinctValues() {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> java.nio.ByteBuffer.wrap(input(i).value()))
+                .distinct().count();
+    }
+
     public Input input(int i) {
         long timestamp = T0.toEpochMilli() + 5L * i;
         boolean storming = i >= count / 20 && i < count / 4;
