@@ -4,6 +4,7 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.media.jackson.JacksonSupport;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,16 +35,20 @@ public final class AdminServer implements AutoCloseable {
                         .addCheck(() -> readiness(api.streams().state()), HealthCheckType.READINESS, "kafka-streams")
                         .build())
                 .build();
-        WebServer server = WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(api.settings().host())
                 .port(api.settings().port())
                 .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
                 .addFeature(observe)
                 .directHandlers(AdminRouting.directHandlers())
-                .routing(routing -> AdminRouting.routing(routing, api))
-                .build()
-                .start();
-        LOG.info("admin API listening on {}:{}", api.settings().host(), server.port());
+                .routing(routing -> AdminRouting.routing(routing, api));
+        AdminTlsSettings tls = api.settings().tls();
+        if (tls.enabled()) {
+            builder.tls(tls.serverTls());
+        }
+        WebServer server = builder.build().start();
+        LOG.info("admin API listening on {}://{}:{}{}", tls.scheme(), api.settings().host(), server.port(),
+                tls.peersPresentCertificates() ? " (peers present client certificates)" : "");
         return new AdminServer(server);
     }
 

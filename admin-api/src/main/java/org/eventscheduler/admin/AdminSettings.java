@@ -23,11 +23,12 @@ import org.eventscheduler.admin.security.AdminToken;
  * @param dlqPreviewBytes   how much of a DLQ record's value {@code GET /admin/dlq} shows
  * @param dlqMaxScan        the most DLQ records one request reads
  * @param health            thresholds of {@code GET /admin/event-health}
+ * @param tls               HTTPS for the server and the calls between instances ({@code admin.tls.*}); off by default
  */
 public record AdminSettings(boolean enabled, String host, int port, String advertisedHost, List<AdminToken> tokens,
                             String peerToken, int maxBodyBytes, int requestsPerSecond, int anonymousRequestsPerSecond,
                             Duration peerTimeout,
-                            int dlqPreviewBytes, int dlqMaxScan, HealthThresholds health) {
+                            int dlqPreviewBytes, int dlqMaxScan, HealthThresholds health, AdminTlsSettings tls) {
     public AdminSettings {
         require(host != null && !host.isBlank(), "host", "is required");
         require(port >= 0 && port <= 65535, "port", "must be a port number, was " + port);
@@ -44,25 +45,27 @@ public record AdminSettings(boolean enabled, String host, int port, String adver
         require(dlqPreviewBytes >= 16, "dlq-preview-bytes", "must be at least 16");
         require(dlqMaxScan >= 100, "dlq-max-scan", "must be at least 100");
         require(health != null, "health", "is required");
+        tls = tls == null ? AdminTlsSettings.disabled() : tls;
     }
 
     public AdminSettings withPort(int newPort) {
         return new AdminSettings(enabled, host, newPort, advertisedHost, tokens, peerToken, maxBodyBytes,
-                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
+                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health, tls);
     }
 
     public AdminSettings withTokens(List<AdminToken> newTokens, String newPeerToken) {
         return new AdminSettings(enabled, host, port, advertisedHost, newTokens, newPeerToken, maxBodyBytes,
-                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health);
+                requestsPerSecond, anonymousRequestsPerSecond, peerTimeout, dlqPreviewBytes, dlqMaxScan, health, tls);
     }
 
-    /** Every setting but the peer token's value (the tokens print their names, roles and hashes only). */
+    /** Every setting but the peer token's value and the TLS key store's password (the tokens print their names, roles and hashes only). */
     @Override
     public String toString() {
         return "AdminSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", advertisedHost=" + advertisedHost
                 + ", tokens=" + tokens + ", peerToken=" + (peerToken.isEmpty() ? "(none)" : "(hidden)")
                 + ", maxBodyBytes=" + maxBodyBytes + ", requestsPerSecond=" + requestsPerSecond
                 + ", anonymousRequestsPerSecond=" + anonymousRequestsPerSecond + ", peerTimeout=" + peerTimeout
-                + ", dlqPreviewBytes=" + dlqPreviewBytes + ", dlqMaxScan=" + dlqMaxScan + ", health=" + health + "]";
+                + ", dlqPreviewBytes=" + dlqPreviewBytes + ", dlqMaxScan=" + dlqMaxScan + ", health=" + health
+                + ", tls=" + tls + "]";
     }
 }

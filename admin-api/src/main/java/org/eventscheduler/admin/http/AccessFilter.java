@@ -21,8 +21,9 @@ import org.eventscheduler.admin.security.Role;
  * then that caller's own budget is spent (resilience4j rate limiters: one per token name, one shared by
  * every request without a valid token; 429 past it), then the role is checked: on {@code /admin} a viewer
  * may read and an operator may also act (401 without a valid token, 403 with too small a role); on
- * {@code /internal} only the peer token passes, without a budget (peers ask on behalf of a request that
- * already spent one). {@code /metrics} and the health probes are open, as scrapers and orchestrators expect.
+ * {@code /internal} only the peer token passes (with {@code admin.tls.client-auth: peers}, only over a
+ * connection that presented a verified client certificate), without a budget (peers ask on behalf of a
+ * request that already spent one). {@code /metrics} and the health probes are open, as scrapers and orchestrators expect.
  */
 final class AccessFilter implements Filter {
     /** The name of the limiter every request without a valid token shares; a token's is {@code token:NAME}. */
@@ -30,15 +31,19 @@ final class AccessFilter implements Filter {
     private static final String TOKEN = "token:";
 
     private final AdminTokens tokens;
+    private final boolean peersPresentCertificates;
     private final RateLimiterRegistry limiters;
     private final RateLimiter anonymous;
 
     /**
+     * @param peersPresentCertificates whether {@code /internal} also needs a client certificate (verified by
+     *                  the TLS handshake against {@code admin.tls.ca}): mutual TLS between instances
      * @param limiters  per-token limiters, created on first use by the token's name with the registry's default config
      * @param anonymous the limiter of requests without a valid token
      */
-    AccessFilter(AdminTokens tokens, RateLimiterRegistry limiters, RateLimiter anonymous) {
+    AccessFilter(AdminTokens tokens, boolean peersPresentCertificates, RateLimiterRegistry limiters, RateLimiter anonymous) {
         this.tokens = tokens;
+        this.peersPresentCertificates = peersPresentCertificates;
         this.limiters = limiters;
         this.anonymous = anonymous;
     }
@@ -65,12 +70,15 @@ final class AccessFilter implements Filter {
                 .map(value -> value.substring(7).trim())
                 .filter(value -> !value.isEmpty());
         if (access == AdminResources.Access.PEER) {
-            if (bearer.isPresent() && tokens.isPeer(bearer.get())) {
+            boolean certified = !peersPresentCertificates || request.remotePeer().tlsCertificates()
+                    .filter(certificates -> certificates.length > 0).isPresent();
+            if (certified && bearer.isPresent() && tokens.isPeer(bearer.get())) {
                 chain.proceed();
             } else if (overBudget(anonymous, response)) {
                 return;
             } else {
-                refuse(response, Status.UNAUTHORIZED_401, "the internal API needs the peer token");
+                refuse(response, Status.UNAUTHORIZED_401, certified ? "the internal API needs the peer token"
+                        : "the internal API needs a peer's client certificate (admin.tls.client-auth: peers)");
             }
             return;
         }

@@ -45,7 +45,7 @@ public final class AdminRouting {
                 AccessFilter.perSecond(api.settings().anonymousRequestsPerSecond()));
         EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
         routing.addFilter(new RequestGuard())
-                .addFilter(new AccessFilter(api.tokens(), limiters, anonymous))
+                .addFilter(new AccessFilter(api.tokens(), api.settings().tls().peersPresentCertificates(), limiters, anonymous))
                 .register("/admin", new HealthService(api.health()))
                 .register("/admin/sources", new SourcesService(api.entities(), entities))
                 .register("/admin/triggers", new TriggersService(api.triggers(), api.entities(), entities,

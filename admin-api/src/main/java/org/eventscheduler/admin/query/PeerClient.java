@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -17,11 +18,24 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class PeerClient {
     private final HttpClient http;
+    private final String scheme;
     private final String peerToken;
     private final Duration timeout;
 
+    /** Plain HTTP. */
     public PeerClient(String peerToken, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this(peerToken, timeout, Optional.empty());
+    }
+
+    /**
+     * @param tls HTTPS with this context (the CA peers' certificates chain to and, for mutual TLS, this
+     *            instance's own certificate); empty: plain HTTP
+     */
+    public PeerClient(String peerToken, Duration timeout, Optional<SSLContext> tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        tls.ifPresent(builder::sslContext);
+        this.http = builder.build();
+        this.scheme = tls.isPresent() ? "https" : "http";
         this.peerToken = peerToken;
         this.timeout = timeout;
     }
@@ -32,7 +46,7 @@ public final class PeerClient {
     }
 
     public <T> CompletableFuture<Optional<T>> get(HostInfo peer, String path, JavaType type) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + peer.host() + ":" + peer.port() + path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + peerToken)
                 .header("Accept", "application/json")

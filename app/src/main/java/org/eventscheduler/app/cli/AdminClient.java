@@ -14,9 +14,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.eventscheduler.admin.AdminTlsSettings;
 import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.query.PathSegments;
+import org.eventscheduler.topology.config.InvalidConfigException;
 
 /**
  * The command line's client of the admin API: JSON in, JSON out, every failure one {@link AdminCallException}.
@@ -34,13 +41,28 @@ final class AdminClient {
             .retryOnResult(answer -> answer.status() == 429)
             .retryOnException(e -> false)
             .build());
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String url;
     private final String token;
 
-    AdminClient(String url, String token) {
+    /** @param caFile a PEM file of the CAs an https URL's certificate chains to; empty: the JVM's trusted CAs */
+    AdminClient(String url, String token, Optional<Path> caFile) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        caFile.ifPresent(file -> builder.sslContext(trusting(file)));
+        this.http = builder.build();
+    }
+
+    private static SSLContext trusting(Path caFile) {
+        if (!Files.isReadable(caFile)) {
+            throw new AdminCallException("cannot read the CA file " + caFile + " (--ca-file or EVENT_SCHEDULER_CA_FILE)");
+        }
+        try {
+            return AdminTlsSettings.trusting(caFile);
+        } catch (InvalidConfigException e) {
+            throw new AdminCallException("--ca-file: " + e.problem());
+        }
     }
 
     /** A query parameter's value, percent-encoded ('&', '=', '+' and '/' too; a space as %20). */
@@ -107,6 +129,9 @@ final class AdminClient {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Answer(response.statusCode(), body);
+        } catch (SSLException e) {
+            throw new AdminCallException("no TLS connection with " + url + ": " + e.getMessage()
+                    + " (--ca-file: the CA its certificate chains to)");
         } catch (ConnectException e) {
             throw new AdminCallException("cannot reach the admin API at " + url + " (is the scheduler running? --url or EVENT_SCHEDULER_URL)");
         } catch (HttpTimeoutException e) {

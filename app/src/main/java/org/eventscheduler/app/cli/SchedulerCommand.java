@@ -1,6 +1,7 @@
 package org.eventscheduler.app.cli;
 
 import java.io.PrintWriter;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.TopicProvisioner;
 import org.eventscheduler.app.kafka.TriggerPublisher;
@@ -43,6 +44,14 @@ public final class SchedulerCommand implements Runnable {
     }
 
     private static String userMessage(Exception exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException authentication) {
+                // SASL (a wrong password, an unknown user or mechanism) or TLS (a broker certificate not trusted)
+                return "Kafka refused to authenticate this client: " + authentication.getMessage()
+                        + " (check security.protocol, sasl.mechanism, sasl.jaas.config and ssl.truststore.* in "
+                        + "kafka.client-properties)";
+            }
+        }
         if (exception instanceof InvalidConfigException invalid) {
             return "configuration error: " + invalid.getMessage();
         }

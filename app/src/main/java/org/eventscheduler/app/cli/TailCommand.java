@@ -18,11 +18,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.eventscheduler.app.config.KafkaSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./scheduler tail TOPIC}: prints a topic's committed records with their headers, for a human to read. */
+/**
+ * {@code ./scheduler tail TOPIC}: prints a topic's committed records with their headers, for a human to read.
+ * Connects as the scheduler does: {@code kafka.bootstrap-servers} and {@code kafka.client-properties} of
+ * {@code --config} and the {@code SCHEDULER_*} variables.
+ */
 @Command(name = "tail", description = "Print the committed records of a topic, with headers, as they arrive.")
 final class TailCommand implements Callable<Integer> {
     private static final int VALUE_PREVIEW = 400;
@@ -30,8 +36,11 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TOPIC", description = "The topic to read, e.g. scheduler.paused or scheduler.dlq.")
     String topic;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS",
+            description = "Kafka bootstrap servers (default: kafka.bootstrap-servers of the configuration, localhost:9092).")
     String bootstrapServers;
 
     @Option(names = "--from-beginning", description = "Start at the oldest retained record instead of the newest.")
@@ -43,8 +52,11 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the cluster and its security settings (kafka.client-properties) come from the configuration, as the scheduler's
+        KafkaSettings kafka = config.load().kafka();
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka.clientProperties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers == null ? kafka.bootstrapServers() : bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "scheduler-tail-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");

@@ -91,7 +91,8 @@ public final class AdminWiring implements AutoCloseable {
         StreamsAccess streams = StreamsAccess.of(runner.streams(), new HostInfo(advertisedHost(admin), admin.port()));
         TriggerCatalog catalog = new TriggerCatalog(streams, config.triggers().defaults());
         EntityPolicies policies = new EntityPolicies(config.rateWindow(), config.sources(), catalog);
-        PeerClient peers = new PeerClient(admin.peerToken(), admin.peerTimeout());
+        PeerClient peers = new PeerClient(admin.peerToken(), admin.peerTimeout(),
+                admin.tls().enabled() ? Optional.of(admin.tls().peerSslContext()) : Optional.empty());
         LocalStatusReader local = new LocalStatusReader(streams, metrics, policies, config.instanceId(), mirror, clock);
         IngressLagReader lag = new IngressLagReader(clients, config.kafka().applicationId(), config.topics().ingress(),
                 clock, Duration.ofSeconds(1));

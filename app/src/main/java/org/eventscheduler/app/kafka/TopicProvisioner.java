@@ -57,7 +57,8 @@ public final class TopicProvisioner {
             admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new TopicProvisioningException("cannot create topics " + names + ": " + e.getCause().getMessage());
+                throw new TopicProvisioningException("cannot create topics " + names + ": " + e.getCause().getMessage(),
+                        e.getCause());
             }
         } catch (TimeoutException e) {
             throw new TopicProvisioningException("cannot create topics " + names + ": no answer from Kafka within "
@@ -100,7 +101,8 @@ public final class TopicProvisioner {
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
-                    throw new TopicProvisioningException("cannot describe topics " + names + ": " + e.getCause().getMessage());
+                    throw new TopicProvisioningException("cannot describe topics " + names + ": " + e.getCause().getMessage(),
+                            e.getCause());
                 }
             } catch (TimeoutException e) {
                 throw new TopicProvisioningException("cannot describe topics " + names + ": no answer within " + timeout);
@@ -115,7 +117,7 @@ public final class TopicProvisioner {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new TopicProvisioningException("cannot " + what + ": " + e.getCause().getMessage());
+            throw new TopicProvisioningException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new TopicProvisioningException("cannot " + what + ": no answer from Kafka within " + timeout
                     + " (is kafka.bootstrap-servers right?)");
@@ -129,6 +131,11 @@ public final class TopicProvisioner {
     public static final class TopicProvisioningException extends IllegalStateException {
         public TopicProvisioningException(String message) {
             super(message);
+        }
+
+        /** @param cause what Kafka answered (an authentication failure is told apart by the command line) */
+        public TopicProvisioningException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

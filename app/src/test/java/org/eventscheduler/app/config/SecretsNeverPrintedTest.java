@@ -26,14 +26,17 @@ class SecretsNeverPrintedTest {
     private static final String INLINE_KEY = "-----BEGIN PRIVATE KEY-----inline-s3cret";
     private static final String DB_PASSWORD = "db-s3cret-pa55";
     private static final String URL_PASSWORD = "url-s3cret-pa55";
+    private static final String ADMIN_KEYSTORE_PASSWORD = "admin-keystore-s3cret";
     private static final List<String> SECRETS = List.of(ADMIN_TOKEN, PEER_TOKEN, SASL_PASSWORD, TRUSTSTORE_PASSWORD,
-            KEYSTORE_PASSWORD, KEY_PASSWORD, INLINE_KEY, DB_PASSWORD, URL_PASSWORD);
+            KEYSTORE_PASSWORD, KEY_PASSWORD, INLINE_KEY, DB_PASSWORD, URL_PASSWORD, ADMIN_KEYSTORE_PASSWORD);
 
     @TempDir
     Path dir;
 
     private SchedulerConfig configWithEverySecret() throws IOException {
         Path file = dir.resolve("scheduler.yaml");
+        // the settings check that the key store is readable; its content is not read here
+        Path keystore = Files.writeString(dir.resolve("admin.p12"), "");
         Files.writeString(file, """
                 kafka:
                   client-properties:
@@ -50,12 +53,16 @@ class SecretsNeverPrintedTest {
                     - {name: alice, role: operator, token: %s}
                     - {name: grafana, role: viewer, sha256: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef}
                   peer-token: %s
+                  tls:
+                    enabled: true
+                    keystore: %s
+                    keystore-password: %s
                 mirror:
                   jdbc-url: jdbc:postgresql://db:5432/scheduler?sslmode=verify-full&password=%s
                   username: scheduler
                   password: %s
                 """.formatted(SASL_PASSWORD, TRUSTSTORE_PASSWORD, KEYSTORE_PASSWORD, KEY_PASSWORD, INLINE_KEY, ADMIN_TOKEN,
-                PEER_TOKEN, URL_PASSWORD, DB_PASSWORD));
+                PEER_TOKEN, keystore, ADMIN_KEYSTORE_PASSWORD, URL_PASSWORD, DB_PASSWORD));
         return ConfigLoader.load(Optional.of(file), Map.of());
     }
 
@@ -87,9 +94,11 @@ class SecretsNeverPrintedTest {
     void adminSettingsAndTokensHideTheTokens() throws IOException {
         var admin = configWithEverySecret().admin();
         assertNoSecretIn(admin.toString());
-        assertThat(admin.toString()).contains("peerToken=(hidden)", "token=(hidden)");
+        assertThat(admin.toString()).contains("peerToken=(hidden)", "token=(hidden)", "keystorePassword=(hidden)");
         admin.tokens().forEach(token -> assertNoSecretIn(token.toString()));
+        assertNoSecretIn(admin.tls().toString());
         assertThat(admin.peerToken()).isEqualTo(PEER_TOKEN);
+        assertThat(admin.tls().keystorePassword()).isEqualTo(ADMIN_KEYSTORE_PASSWORD);
     }
 
     @Test

@@ -504,7 +504,7 @@ class AdminApiIT {
     private static AdminSettings onAnyPort(AdminApi api, int perToken, int anonymous) {
         AdminSettings s = api.settings();
         return new AdminSettings(true, "localhost", 0, "localhost", s.tokens(), PEER, s.maxBodyBytes(), perToken, anonymous,
-                s.peerTimeout(), s.dlqPreviewBytes(), s.dlqMaxScan(), s.health());
+                s.peerTimeout(), s.dlqPreviewBytes(), s.dlqMaxScan(), s.health(), s.tls());
     }
 
     /** A writer of operator commands to a control and a triggers topic of their own, which nothing reads. */
