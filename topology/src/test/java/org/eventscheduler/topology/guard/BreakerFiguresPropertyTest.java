@@ -3,7 +3,6 @@ package org.eventscheduler.topology.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,8 +53,9 @@ class BreakerFiguresPropertyTest {
         BreakerSettings settings = randomSettings(random, type);
         String run = "seed " + seed + " " + settings;
 
-        MutableClock referenceClock = new MutableClock();
-        CircuitBreaker reference = CircuitBreaker.of("reference", referenceConfig(settings, referenceClock));
+        // the same configuration, on a clock of its own: one breaker that is never rebuilt
+        RecordClock referenceClock = new RecordClock();
+        CircuitBreaker reference = CircuitBreaker.of("reference", Breaker.config(settings, referenceClock));
         List<Reported> expected = new ArrayList<>();
         CircuitBreaker.Metrics[] deciding = new CircuitBreaker.Metrics[1];
         int[] step = new int[1];
@@ -79,7 +79,7 @@ class BreakerFiguresPropertyTest {
                 failureProbability = new double[] {0, 0.1, 0.3, 0.5, 0.7, 1.0}[random.nextInt(6)];
             }
             time += nextStep(random, settings);
-            referenceClock.millis = time;
+            referenceClock.set(time);
 
             int index = step[0];
             deciding[0] = reference.getMetrics();
@@ -138,38 +138,5 @@ class BreakerFiguresPropertyTest {
             return random.nextInt(20_000);
         }
         return random.nextInt(400);
-    }
-
-    private static CircuitBreakerConfig referenceConfig(BreakerSettings settings, MutableClock clock) {
-        return CircuitBreakerConfig.custom()
-                .failureRateThreshold(settings.failureRateThreshold())
-                .slidingWindow(settings.slidingWindowSize(), settings.minimumNumberOfCalls(),
-                        settings.slidingWindowType() == BreakerSettings.WindowType.COUNT_BASED
-                                ? CircuitBreakerConfig.SlidingWindowType.COUNT_BASED
-                                : CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-                .waitDurationInOpenState(settings.waitInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpen())
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .clock(clock)
-                .build();
-    }
-
-    private static final class MutableClock extends java.time.Clock {
-        long millis;
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(millis);
-        }
     }
 }
