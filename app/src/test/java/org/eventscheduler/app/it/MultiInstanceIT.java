@@ -52,7 +52,9 @@ class MultiInstanceIT {
         String applicationId = "multi-it-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < 3; i++) {
             instances.add(SchedulerInstance.start(AdminApiIT.config(broker, applicationId, dir.resolve("state-" + i),
-                    triggers, Map.of("SCHEDULER_KAFKA__NUM_STREAM_THREADS", "1")), false));
+                    // the test asks some sixty questions in a burst with one token: budgets are AdminApiIT's subject
+                    triggers, Map.of("SCHEDULER_KAFKA__NUM_STREAM_THREADS", "1",
+                            "SCHEDULER_ADMIN__REQUESTS_PER_SECOND", "1000")), false));
         }
         awaitStableAssignment();
         var config = instances.getFirst().config();
