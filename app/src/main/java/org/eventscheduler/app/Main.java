@@ -2,6 +2,7 @@ package org.eventscheduler.app;
 
 import org.eventscheduler.app.cli.SchedulerCommand;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
 
 /** The process entry point: {@code ./scheduler} runs this with the command line it was given. */
 public final class Main {
@@ -9,9 +10,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        run(new CommandLine(new SchedulerCommand()), args);
+    }
+
+    /** Runs {@code args} against {@code commandLine} (the demo's main adds its command) and exits with its status. */
+    public static void run(CommandLine commandLine, String[] args) {
         // Helidon logs through java.util.logging: send it to SLF4J like everything else
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(SchedulerCommand.execute(args));
+        System.exit(SchedulerCommand.execute(commandLine, args));
     }
 }

@@ -7,12 +7,12 @@ import org.eventscheduler.app.config.SchedulerConfig;
 import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option shared by the commands that load the configuration. */
-final class ConfigOptions {
+public final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML configuration laid over the shipped defaults; SCHEDULER_* environment variables override both.")
     Path file;
 
-    SchedulerConfig load() {
+    public SchedulerConfig load() {
         return ConfigLoader.load(Optional.ofNullable(file), System.getenv());
     }
 }

@@ -6,18 +6,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What a command started, closed once, newest first, whoever asks first (the command or the shutdown hook). */
-final class Resources implements AutoCloseable {
+public final class Resources implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Resources.class);
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private boolean closed;
 
-    synchronized <T extends AutoCloseable> T add(T resource) {
+    public synchronized <T extends AutoCloseable> T add(T resource) {
         opened.push(resource);
         return resource;
     }
 
     /** Closes everything when the JVM is asked to stop (Ctrl-C, SIGTERM). */
-    Resources closeOnShutdown() {
+    public Resources closeOnShutdown() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "shutdown"));
         return this;
     }

@@ -2,7 +2,7 @@ package org.eventscheduler.app.cli;
 
 import java.io.PrintWriter;
 import org.apache.kafka.common.errors.AuthenticationException;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.app.kafka.Ports;
 import org.eventscheduler.app.kafka.TopicProvisioner;
 import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.config.InvalidConfigException;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, version = "event-scheduler 0.1.0",
         description = "Admits events from Kafka and contains event storms, malformed events and misbehaving sources.",
-        subcommands = {RunCommand.class, DemoCommand.class, MirrorCommand.class, OperatorCommands.Status.class, OperatorCommands.Paused.class,
+        subcommands = {RunCommand.class, MirrorCommand.class, OperatorCommands.Status.class, OperatorCommands.Paused.class,
                 OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.Dlq.class,
                 TriggersCommand.class, TailCommand.class})
 public final class SchedulerCommand implements Runnable {
@@ -29,7 +29,14 @@ public final class SchedulerCommand implements Runnable {
     }
 
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new SchedulerCommand());
+        return execute(new CommandLine(new SchedulerCommand()), args);
+    }
+
+    /**
+     * Runs {@code args} against {@code commandLine}: this command, or this command with more subcommands
+     * (the demo module adds {@code demo}), with the same handling of user errors.
+     */
+    public static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
             String message = userMessage(exception);
             if (message == null) {
@@ -55,7 +62,7 @@ public final class SchedulerCommand implements Runnable {
         if (exception instanceof InvalidConfigException invalid) {
             return "configuration error: " + invalid.getMessage();
         }
-        if (exception instanceof EmbeddedKafkaBroker.PortInUseException
+        if (exception instanceof Ports.PortInUseException
                 || exception instanceof TopicProvisioner.TopicProvisioningException
                 || exception instanceof TriggerPublisher.InvalidTriggerFileException
                 || exception instanceof AdminClient.AdminCallException) {

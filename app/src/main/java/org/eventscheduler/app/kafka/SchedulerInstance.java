@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.mirror.MirrorMetrics;
 import org.eventscheduler.mirror.MirrorStatus;
 import org.eventscheduler.mirror.PauseMirror;
@@ -60,8 +59,7 @@ public final class SchedulerInstance implements AutoCloseable {
                                           PauseMirror.AfterDatabaseCommit afterDatabaseCommit) {
         SchedulerConfig resolved = config;
         if (config.admin().enabled()) {
-            int port = config.admin().port() == 0 ? EmbeddedKafkaBroker.freePort()
-                    : EmbeddedKafkaBroker.requireFree(config.admin().port());
+            int port = Ports.resolve(config.admin().port());
             resolved = config.withAdmin(AdminWiring.withPeerToken(config.admin().withPort(port)));
         }
         SchedulerInstance instance = new SchedulerInstance(resolved);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,16 +43,6 @@ class SchedulerCommandTest {
         assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
         assertThat(errLines()).isEqualTo(
                 "scheduler: configuration error: pause-policy.resume-below-ratio: must be in (0, 1], was 1.5");
-    }
-
-    @Test
-    void shouldStopWithOneLineWhenTheDemoBrokerPortIsTaken() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int status = SchedulerCommand.execute("demo", "--broker-port", String.valueOf(taken.getLocalPort()));
-            assertThat(status).isEqualTo(SchedulerCommand.USER_ERROR);
-            assertThat(errLines()).isEqualTo("scheduler: port " + taken.getLocalPort()
-                    + " is already in use; stop what listens there or choose another port");
-        }
     }
 
     @Test

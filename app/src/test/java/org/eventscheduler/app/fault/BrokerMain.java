@@ -1,7 +1,7 @@
 package org.eventscheduler.app.fault;
 
 import java.nio.file.Path;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 
 /** The KRaft broker in a JVM of its own, for fault tests that kill it: {@code BrokerMain PORT CONTROLLER_PORT LOG_DIR}. */
 public final class BrokerMain {

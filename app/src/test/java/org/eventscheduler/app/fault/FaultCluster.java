@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 
 /**
  * A broker and application instances, each in a JVM of its own: the broker from this test's classpath

@@ -52,7 +52,7 @@ import org.eventscheduler.admin.query.PeerClient;
 import org.eventscheduler.admin.query.StreamsAccess;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.kafka.SchedulerRunner;
 import org.eventscheduler.app.ops.OpsAssets;

@@ -43,7 +43,7 @@ import org.apache.kafka.server.authorizer.AuthorizationResult;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.ops.OpsAssets;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eventscheduler.admin.query.IngressLag;
 import org.eventscheduler.admin.query.IngressLagReader;
 import org.eventscheduler.admin.query.MirrorLagReader;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

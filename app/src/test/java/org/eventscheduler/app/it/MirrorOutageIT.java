@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.mirror.MirrorState;
 import org.jdbi.v3.core.Jdbi;

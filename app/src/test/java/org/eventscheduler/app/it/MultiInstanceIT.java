@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.it.AdminApiIT.Reply;
 import org.junit.jupiter.api.AfterAll;

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.ops.OpsAssets;
 import org.eventscheduler.app.ops.Promtool;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.junit.jupiter.api.AfterAll;

@@ -33,7 +33,7 @@ import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.app.cli.SchedulerCommand;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.it.TestCertificates.Authority;
 import org.eventscheduler.app.it.TestCertificates.Issued;
 import org.eventscheduler.app.kafka.SchedulerInstance;

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerRunner;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;

@@ -18,7 +18,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.TopicProvisioning;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.TopicProvisioner;
 import org.eventscheduler.app.kafka.TopicProvisioner.TopicProvisioningException;
 import org.eventscheduler.topology.Topics;

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.app.embedded.Directories;
+import org.eventscheduler.embedded.Directories;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 
 /** One application under test, started fresh (its own application id and output topics) for each run. */

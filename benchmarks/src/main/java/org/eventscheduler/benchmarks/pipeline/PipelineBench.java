@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.eventscheduler.app.embedded.Directories;
+import org.eventscheduler.embedded.Directories;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseRecordSerde;
 import org.eventscheduler.topology.pause.PauseState;

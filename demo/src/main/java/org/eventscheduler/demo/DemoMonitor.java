@@ -1,4 +1,4 @@
-package org.eventscheduler.app.demo;
+package org.eventscheduler.demo;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.eventscheduler.app.demo;
+package org.eventscheduler.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.eventscheduler.app.embedded;
+package org.eventscheduler.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

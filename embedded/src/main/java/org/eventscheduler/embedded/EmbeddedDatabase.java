@@ -1,4 +1,4 @@
-package org.eventscheduler.app.embedded;
+package org.eventscheduler.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

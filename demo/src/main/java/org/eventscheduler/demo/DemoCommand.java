@@ -1,4 +1,4 @@
-package org.eventscheduler.app.cli;
+package org.eventscheduler.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,18 +14,17 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.admin.security.AdminToken;
 import org.eventscheduler.admin.security.AdminTokens;
 import org.eventscheduler.admin.security.Role;
+import org.eventscheduler.app.cli.ConfigOptions;
+import org.eventscheduler.app.cli.Resources;
 import org.eventscheduler.app.config.DemoSettings;
-import org.eventscheduler.app.config.KafkaSettings;
 import org.eventscheduler.app.config.SchedulerConfig;
+import org.eventscheduler.app.kafka.Ports;
 import org.eventscheduler.app.kafka.SchedulerInstance;
-import org.eventscheduler.app.demo.DemoMonitor;
-import org.eventscheduler.app.demo.DemoTraffic;
-import org.eventscheduler.app.demo.DemoWorkflowEngine;
-import org.eventscheduler.app.embedded.Directories;
-import org.eventscheduler.app.embedded.EmbeddedDatabase;
-import org.eventscheduler.app.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerRunner;
 import org.eventscheduler.app.kafka.TriggerPublisher;
+import org.eventscheduler.embedded.Directories;
+import org.eventscheduler.embedded.EmbeddedDatabase;
+import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.mirror.Secret;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
@@ -53,7 +52,8 @@ final class DemoCommand implements Callable<Integer> {
         Path home = tempDirectory();
         try (Resources resources = new Resources().closeOnShutdown()) {
             resources.add(() -> Directories.deleteRecursively(home));
-            int port = brokerPort != null ? brokerPort : loaded.demo().brokerPort();
+            // checked here as well, so that a taken port is the one-line user error of the scheduler's command line
+            int port = Ports.resolve(brokerPort != null ? brokerPort : loaded.demo().brokerPort());
             EmbeddedKafkaBroker broker = resources.add(EmbeddedKafkaBroker.start(home.resolve("kafka"), port, false));
             EmbeddedDatabase database = resources.add(EmbeddedDatabase.start(home.resolve("postgres")));
             String operatorToken = AdminTokens.generate();
