@@ -165,13 +165,21 @@ final class OperatorCommands {
     }
 
     static Instant untilInstant(String text) {
-        return Durations.parse(text).map(duration -> Instant.now().plus(duration)).orElseGet(() -> {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new AdminClient.AdminCallException("--until must be a duration (30m) or an instant (2026-11-28T14:00:00Z), was " + text);
-            }
-        });
+        return Durations.parse(text).map(duration -> Instant.now().plus(duration)).orElseGet(() -> instant("--until", text));
+    }
+
+    /** {@code --since}: a duration back from now, or an instant. */
+    static Instant sinceInstant(String text) {
+        return Durations.parse(text).map(duration -> Instant.now().minus(duration)).orElseGet(() -> instant("--since", text));
+    }
+
+    private static Instant instant(String option, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new AdminClient.AdminCallException(option + " must be a duration (30m) or an instant (2026-11-28T14:00:00Z), was "
+                    + text);
+        }
     }
 
     @Command(name = "dlq", description = "The newest dead-lettered records.")
@@ -201,8 +209,7 @@ final class OperatorCommands {
                 path.append("&source=").append(AdminClient.queryValue(source));
             }
             if (since != null) {
-                Instant from = Durations.parse(since).map(d -> Instant.now().minus(d)).orElseGet(() -> untilInstant(since));
-                path.append("&since=").append(from);
+                path.append("&since=").append(sinceInstant(since));
             }
             JsonNode page = api.client().get(path.toString());
             if (api.json) {

@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the {@link KafkaStreams} instance: provisions the topics, builds the topology, starts it, logs
  * its description and state changes, and closes it within the configured timeout. An uncaught
- * exception shuts the client down (state ERROR) rather than retrying a bug forever: the process exits
- * non-zero and its supervisor restarts it, and state is restored from the changelogs.
+ * exception that says a newer producer took over this thread's tasks (fenced: {@code ProducerFenced},
+ * {@code InvalidProducerEpoch}, {@code InvalidTxnState}) replaces the stream thread, which rejoins the
+ * group; any other shuts the client down (state ERROR) rather than retrying a bug forever: the process
+ * exits non-zero, its supervisor restarts it, and state is restored from the changelogs
+ * ({@link StreamThreadFailures}).
  */
 public final class SchedulerRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerRunner.class);

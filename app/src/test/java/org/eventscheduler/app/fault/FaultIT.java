@@ -153,8 +153,9 @@ class FaultIT {
             sleepSeconds(16);
             frozen.resume();
             // on waking up it finds itself fenced: a failed send or commit ("fenced"), its next poll ("lost due to
-            // missed rebalance"), or the broker refusing its transaction (it then stops with ERROR, as a zombie
-            // should); whichever it sees first, the verifier below finds nothing duplicated
+            // missed rebalance"), or the broker refusing its transaction (its stream thread is then replaced and
+            // rejoins the group: StreamThreadFailures); whichever it sees first, the verifier below finds
+            // nothing duplicated
             frozen.awaitLogAny(List.of("Detected that the thread is being fenced", "lost due to missed rebalance",
                     "InvalidTxnStateException", "ProducerFencedException", "InvalidProducerEpochException"),
                     Duration.ofSeconds(60));

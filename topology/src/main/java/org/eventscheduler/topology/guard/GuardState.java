@@ -7,8 +7,10 @@ import java.util.Optional;
 /**
  * Everything the scheduler knows about one guarded entity (a source or a trigger), stored as one value
  * in the entity's state store: its sliding-window count and over-limit streak, why it is paused, and
- * its circuit breaker. Loaded, changed and written back once per record. Fields are package-private:
- * {@link EntityGuard} is the only code that changes them.
+ * its circuit breaker. Loaded, changed and written back once per record. Fields are package-private
+ * and changed only inside {@code guard/}: by {@link EntityGuard} (rate, pauses, operator), by
+ * {@link Breaker} (the breaker's state as resilience4j moves it) and by {@link GuardStateSerde} (reading
+ * them from the store).
  */
 public final class GuardState {
     static final long NEVER = Long.MIN_VALUE;

@@ -5,14 +5,15 @@ import static org.eventscheduler.topology.config.InvalidConfigException.require;
 import java.time.Duration;
 
 /**
- * When a source over its limit is paused, and when it resumes.
+ * When an entity over its rate limit (a source, or a trigger: both use the same policy) is paused, and
+ * when it resumes.
  *
- * <p>Pause: a source whose action is {@code pause} (or {@code shadow}) is paused when its windowed
+ * <p>Pause: an entity whose action is {@code pause} (or {@code shadow}) is paused when its windowed
  * count has been over the limit in {@code afterConsecutiveBuckets} consecutive buckets, or at once
  * when the count reaches {@code stormMultiple} times the limit.
  *
  * <p>Resume: not before the cooldown has passed, and only once the windowed count is at most
- * {@code resumeBelowRatio} of the limit, so a source sitting at its limit does not flap. The cooldown
+ * {@code resumeBelowRatio} of the limit, so an entity sitting at its limit does not flap. The cooldown
  * is {@code cooldown * cooldownMultiplier^(n-1)} for the n-th pause in a row, capped at
  * {@code maxCooldown}; the count of pauses starts again after {@code pauseCountResetAfter} without one.
  */
