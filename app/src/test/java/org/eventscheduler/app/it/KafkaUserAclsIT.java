@@ -275,18 +275,8 @@ class KafkaUserAclsIT {
                 && d.resource().resourceType() == type && d.resource().name().equals(name));
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT + ": " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // between polls, within the deadline
-        }
+    private static void await(String what, Polling.Condition condition) throws Exception {
+        Polling.await(what, TIMEOUT, condition);
     }
 
     private static Set<String> names(List<Decision> decisions) {

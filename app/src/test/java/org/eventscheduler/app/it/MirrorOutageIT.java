@@ -147,13 +147,7 @@ class MirrorOutageIT {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + TIMEOUT);
-            }
-            Thread.sleep(200);
-        }
+    private static void await(String what, BooleanSupplier condition) throws Exception {
+        Polling.await(what, TIMEOUT, condition::getAsBoolean);
     }
 }

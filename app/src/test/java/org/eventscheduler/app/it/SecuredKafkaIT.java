@@ -218,17 +218,7 @@ class SecuredKafkaIT {
         }
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT + ": " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(200); // between polls, within the deadline
-        }
+    private static void await(String what, Polling.Condition condition) throws Exception {
+        Polling.await(what, TIMEOUT, condition);
     }
 }
