@@ -44,7 +44,7 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  *                                                              └─ other key ─┐                        │
  * scheduler.control ── source commands ─────────────────────────────────────┴→ by-source (repartition)┤
  *                                                                                                      ▼
- *            source-limiter [source-states, paused-sources] ── admitted ─→ events.accepted
+ *            source-limiter [source-states, paused-sources] ── admitted ─→ events.accepted (unless switched off)
  *              │ (evaluates the triggers: global trigger-definitions)                             │
  *              │ held → scheduler.throttled   pause/resume → scheduler.paused   invalid → DLQ     │
  *              │                                          unusable by a trigger → DLQ ←───────────┤
@@ -115,8 +115,10 @@ public final class SchedulerTopology {
                 .defaultBranch(Branched.as("pause-changes"));
 
         KStream<String, SourceDecision> admitted = sourceDecisions.get("source-admitted");
-        admitted.mapValues(decision -> ((SourceDecision.Admitted) decision).event().value(), Named.as("admitted-value"))
-                .to(topics.accepted(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("accepted-sink"));
+        if (config.publishAccepted()) {
+            admitted.mapValues(decision -> ((SourceDecision.Admitted) decision).event().value(), Named.as("admitted-value"))
+                    .to(topics.accepted(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("accepted-sink"));
+        }
         sourceDecisions.get("source-held")
                 .mapValues(decision -> ((SourceDecision.Held) decision).event().value(), Named.as("held-value"))
                 .to(topics.throttled(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("throttled-sink"));

@@ -12,13 +12,26 @@ import org.eventscheduler.topology.trigger.TriggerDefaults;
  * @param maxEventBytes  larger ingress values are dead-lettered with reason {@code oversize}
  * @param sourceLimiting the rate window, per-source policies and the pause policy (which triggers share)
  * @param triggerDefaults what a trigger gets when its definition leaves its rate limit or breaker out
+ * @param publishAccepted write every admitted event to {@link Topics#accepted()}; without it the topic is
+ *                        not written (one write per event fewer) and triggers are matched all the same
  */
 public record TopologyConfig(Topics topics, int maxEventBytes, SourceLimiting sourceLimiting,
-                             TriggerDefaults triggerDefaults) {
+                             TriggerDefaults triggerDefaults, boolean publishAccepted) {
     public TopologyConfig {
         require(topics != null, "topics", "is required");
         require(maxEventBytes > 0, "max-event-bytes", "must be positive, was " + maxEventBytes);
         require(sourceLimiting != null, "sources", "is required");
         require(triggerDefaults != null, "triggers", "is required");
+    }
+
+    /** The default: admitted events are published to {@link Topics#accepted()}. */
+    public TopologyConfig(Topics topics, int maxEventBytes, SourceLimiting sourceLimiting,
+                          TriggerDefaults triggerDefaults) {
+        this(topics, maxEventBytes, sourceLimiting, triggerDefaults, true);
+    }
+
+    /** The same configuration with {@code events.accepted} written or not. */
+    public TopologyConfig withPublishAccepted(boolean publish) {
+        return new TopologyConfig(topics, maxEventBytes, sourceLimiting, triggerDefaults, publish);
     }
 }

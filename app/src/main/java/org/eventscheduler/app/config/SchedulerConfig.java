@@ -39,7 +39,8 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
     /** What the topology is built from. */
     public TopologyConfig topology() {
         return new TopologyConfig(topics, ingress.maxEventBytes(),
-                new SourceLimiting(rateWindow, sources, pausePolicy, instanceId), triggers.defaults());
+                new SourceLimiting(rateWindow, sources, pausePolicy, instanceId), triggers.defaults(),
+                ingress.publishAccepted());
     }
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {
@@ -74,9 +75,10 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
     /**
      * The ingress settings.
      *
-     * @param maxEventBytes larger values are dead-lettered with reason {@code oversize}
+     * @param maxEventBytes    larger values are dead-lettered with reason {@code oversize}
+     * @param publishAccepted  write every admitted event to {@code topics.accepted}; off when nothing reads it
      */
-    public record IngressSettings(int maxEventBytes) {
+    public record IngressSettings(int maxEventBytes, boolean publishAccepted) {
         public IngressSettings {
             require(maxEventBytes > 0, "max-event-bytes", "must be positive, was " + maxEventBytes);
         }

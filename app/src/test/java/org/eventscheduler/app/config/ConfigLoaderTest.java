@@ -50,8 +50,15 @@ class ConfigLoaderTest {
         assertThat(config.rateWindow().bucket()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.pausePolicy().cooldown()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.ingress().maxEventBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.topology().publishAccepted()).isTrue();
         assertThat(config.topicProvisioning().configsOf("paused")).containsEntry("cleanup.policy", "compact");
         assertThat(config.instanceId()).isNotBlank();
+    }
+
+    @Test
+    void shouldSwitchEventsAcceptedOffFromTheEnvironment() {
+        SchedulerConfig config = ConfigLoader.load(Optional.empty(), Map.of("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false"));
+        assertThat(config.topology().publishAccepted()).isFalse();
     }
 
     @Test
