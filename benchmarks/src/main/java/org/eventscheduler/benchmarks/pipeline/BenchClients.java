@@ -83,27 +83,49 @@ final class BenchClients implements AutoCloseable {
         }
     }
 
-    /** Records the application's group has not yet committed, over every partition it reads and {@code input}. */
-    long behind(String applicationId, String input) throws ExecutionException, InterruptedException {
+    /** One input of an application: what its group has committed and how far the topic goes (summed over partitions). */
+    record Hop(long committed, long end) {
+        long behind() {
+            return Math.max(0, end - committed);
+        }
+    }
+
+    /**
+     * Every input of every sub-topology of the application, by topic: the ingress topic and the
+     * application's repartition topics, whether or not the group has committed on them yet.
+     */
+    Map<String, Hop> hops(String applicationId, String input) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-        // every input of every sub-topology: the ingress topic and the application's repartition topics,
-        // whether or not the group has committed on them yet
         for (String topic : admin.listTopics().names().get()) {
             if (topic.equals(input) || (topic.startsWith(applicationId + "-") && topic.endsWith("-repartition"))) {
-                admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                         .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
             }
         }
         var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-        long behind = 0;
+        Map<String, Hop> hops = new java.util.TreeMap<>();
         for (var end : ends.entrySet()) {
             OffsetAndMetadata position = committed.get(end.getKey());
-            behind += Math.max(0, end.getValue().offset() - (position == null ? 0 : position.offset()));
+            Hop partition = new Hop(position == null ? 0 : Math.min(position.offset(), end.getValue().offset()),
+                    end.getValue().offset());
+            hops.merge(end.getKey().topic(), partition, (a, b) -> new Hop(a.committed() + b.committed(), a.end() + b.end()));
         }
-        return behind;
+        return hops;
+    }
+
+    /** Records the application's group has not yet committed, over every input of every sub-topology. */
+    long behind(String applicationId, String input) throws ExecutionException, InterruptedException {
+        return hops(applicationId, input).values().stream().mapToLong(Hop::behind).sum();
+    }
+
+    /** Deletes every topic whose name holds {@code runId}: a run's outputs and internal topics, not the shared input. */
+    void deleteTopicsOf(String runId) throws ExecutionException, InterruptedException {
+        List<String> topics = admin.listTopics().names().get().stream().filter(name -> name.contains(runId)).toList();
+        if (!topics.isEmpty()) {
+            admin.deleteTopics(topics).all().get();
+        }
     }
 
     /** Waits until {@link #behind} is 0; returns when that was seen (nanoTime). */

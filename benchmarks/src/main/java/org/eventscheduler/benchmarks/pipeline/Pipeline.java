@@ -1,7 +1,5 @@
 package org.eventscheduler.benchmarks.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +10,11 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.embedded.Directories;
@@ -68,12 +63,18 @@ public interface Pipeline extends AutoCloseable {
 
     /** The identity application with {@code threads} stream threads. */
     static Pipeline identity(String bootstrap, String input, String runId, Path dir, int threads) throws Exception {
+        return identity(bootstrap, input, runId, dir, threads, Map.of());
+    }
+
+    /** The identity application with {@code threads} stream threads and {@code overrides} over its Streams properties. */
+    static Pipeline identity(String bootstrap, String input, String runId, Path dir, int threads,
+                             Map<String, Object> overrides) throws Exception {
         String output = "identity-out-" + runId;
         createTopic(bootstrap, output);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir, threads);
+        return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir, threads, overrides);
     }
 
     /** The scheduler itself, as {@code ./scheduler run} starts it (admin server off). */
@@ -110,15 +111,14 @@ public interface Pipeline extends AutoCloseable {
         private final KafkaStreams streams;
         private final Path stateDir;
 
-        StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir) {
-            this(applicationId, output, topology, bootstrap, dir, 1);
-        }
-
-        StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir, int threads) {
+        StreamsPipeline(String applicationId, String output, Topology topology, String bootstrap, Path dir, int threads,
+                        Map<String, Object> overrides) {
             this.applicationId = applicationId;
             this.output = output;
             this.stateDir = dir.resolve("state-" + applicationId);
-            this.streams = new KafkaStreams(topology, baseProperties(bootstrap, applicationId, stateDir, threads));
+            Properties props = baseProperties(bootstrap, applicationId, stateDir, threads);
+            props.putAll(overrides);
+            this.streams = new KafkaStreams(topology, props);
         }
 
         @Override
