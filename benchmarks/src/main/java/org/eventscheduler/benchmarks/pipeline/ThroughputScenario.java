@@ -31,7 +31,8 @@ final class ThroughputScenario implements PipelineBench.Scenario {
 
     /** Every variant S1 knows; the first three are measured unless {@code -Dbench.only} names others. */
     private static final List<String> VARIANTS = List.of("identity", "scheduler, no triggers", "scheduler, 100 triggers",
-            "scheduler, no triggers, accepted off", "scheduler, 100 triggers, accepted off");
+            "scheduler, no triggers, accepted off", "scheduler, 100 triggers, accepted off",
+            "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0");
 
     private final int events;
     private final int reps;
@@ -99,8 +100,16 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         }
         Map<String, String> env = new HashMap<>();
         env.put("SCHEDULER_KAFKA__NUM_STREAM_THREADS", String.valueOf(threads));
+        List<String> clientProperties = new ArrayList<>();
         if (commitIntervalMs > 0) {
-            env.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", "{\"commit.interval.ms\": \"" + commitIntervalMs + "\"}");
+            clientProperties.add("\"commit.interval.ms\": \"" + commitIntervalMs + "\"");
+        }
+        if (variant.endsWith("task idling 0")) {
+            // the Kafka Streams default, which the scheduler's own default (-1) replaced
+            clientProperties.add("\"max.task.idle.ms\": \"0\"");
+        }
+        if (!clientProperties.isEmpty()) {
+            env.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", "{" + String.join(", ", clientProperties) + "}");
         }
         if (variant.endsWith("accepted off")) {
             env.put("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false");
