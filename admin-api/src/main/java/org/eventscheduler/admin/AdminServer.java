@@ -10,7 +10,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.admin.http.AdminApi;
 import org.eventscheduler.admin.http.AdminRouting;
-import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.topology.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class AdminServer implements AutoCloseable {
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(api.settings().host())
                 .port(api.settings().port())
-                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
+                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(WireJson.MAPPER)))
                 .addFeature(observe)
                 .directHandlers(AdminRouting.directHandlers())
                 .routing(routing -> AdminRouting.routing(routing, api));

@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import org.eventscheduler.topology.Failures;
 import org.eventscheduler.topology.config.InvalidConfigException;
 
 /**
@@ -207,10 +208,7 @@ public record AdminTlsSettings(boolean enabled, String certificate, String priva
         } catch (InvalidConfigException e) {
             throw e;
         } catch (RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
+            Throwable root = Failures.rootCause(e);
             throw new InvalidConfigException("admin.tls", "cannot load " + what + ": " + e.getMessage()
                     + (root == e ? "" : " (" + root + ")"));
         }

@@ -9,8 +9,8 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Supplier;
 import org.eventscheduler.admin.http.MetricsService;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.query.MirrorReport;
+import org.eventscheduler.topology.WireJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ public final class MirrorServer implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
-                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
+                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(WireJson.MAPPER)))
                 .addFeature(observe)
                 .routing(routing -> routing
                         .register("/metrics", new MetricsService(registry))

@@ -16,7 +16,6 @@ import org.eventscheduler.admin.security.AdminTokens;
 import org.eventscheduler.admin.security.Role;
 import org.eventscheduler.app.cli.ConfigOptions;
 import org.eventscheduler.app.cli.Resources;
-import org.eventscheduler.app.config.DemoSettings;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.kafka.Ports;
 import org.eventscheduler.app.kafka.SchedulerInstance;
@@ -26,7 +25,6 @@ import org.eventscheduler.embedded.Directories;
 import org.eventscheduler.embedded.EmbeddedDatabase;
 import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.mirror.Secret;
-import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
             resources.add(new DemoWorkflowEngine(broker.bootstrapServers(), demo.topics().workflowStarts(),
                     demo.topics().startResults())).start();
             resources.add(new DemoMonitor(broker.bootstrapServers(), demo.topics().paused(), metrics, out)).start();
-            printGuide(out, broker, database, demo);
+            out.print(DemoGuide.text(demo, broker.bootstrapServers(), database.jdbcUrl()));
             printAdmin(out, instance.adminPort(), operatorToken);
             KafkaStreams.State end = runner.awaitTermination();
             return end == KafkaStreams.State.ERROR ? 1 : 0;
@@ -105,46 +103,6 @@ final class DemoCommand implements Callable<Integer> {
                   curl -s -H "Authorization: Bearer $EVENT_SCHEDULER_TOKEN" %s/admin/event-health
 
                 """, url, url, token, url);
-    }
-
-    private static void printGuide(PrintStream out, EmbeddedKafkaBroker broker, EmbeddedDatabase database,
-                                   SchedulerConfig config) {
-        Topics topics = config.topics();
-        DemoSettings demo = config.demo();
-        var limit = config.sources().rateLimit();
-        out.printf("""
-
-                Event Scheduler demo is running.
-                  Kafka broker (KRaft, in this process): %s
-                  PostgreSQL (embedded):                 %s
-                    mirror of %s: tables pause_state, pause_history, dlq_summary
-                    (queries in docs/operations/mirror.md)
-                  Topics: %s -> %s | %s | %s, pauses in %s
-                  Traffic: %d well-behaved sources at %d events/s each; %s storms at %d events/s
-                           (%d s on, %d s off) against the default limit of %,d events per %s (action %s);
-                           one malformed event every %d ms.
-                What to look at:
-                  - every 5 s below: events accepted, throttled, held for a paused source, dead-lettered,
-                    and which sources are paused;
-                  - %s is PAUSED a few seconds into each storm and RESUMED once its cooldown has passed
-                    (60 s, growing on repeated pauses) and its rate is back under 80%% of the limit;
-                  - triggers (demo-triggers.yaml) start workflows on workflow.starts; the demo's workflow engine
-                    fails every '%s' start, so trigger:invoice-requested is PAUSED by its circuit breaker
-                    (error-rate), probed every 30 s, and paused again while the engine keeps failing;
-                  - the records themselves, from another terminal:
-                      ./scheduler tail %s --bootstrap-servers %s
-                      ./scheduler tail %s --bootstrap-servers %s
-                      ./scheduler tail %s --bootstrap-servers %s
-                Ctrl-C stops everything.
-
-                """,
-                broker.bootstrapServers(), database.jdbcUrl(), topics.paused(),
-                topics.ingress(), topics.accepted(), topics.throttled(), topics.dlq(), topics.paused(),
-                demo.calmSources(), demo.calmEventsPerSecond(), DemoTraffic.STORM_SOURCE, demo.stormEventsPerSecond(),
-                30, 90, limit.maxEvents(), config.rateWindow().size().toSeconds() + " s", limit.action().configName(),
-                demo.malformedEveryMillis(), DemoTraffic.STORM_SOURCE, DemoWorkflowEngine.FAILING_WORKFLOW,
-                topics.paused(), broker.bootstrapServers(), topics.workflowStarts(), broker.bootstrapServers(),
-                topics.dlq(), broker.bootstrapServers());
     }
 
     /** {@code var/demo-<pid>} under the project (set by the launcher as {@code scheduler.home}), removed at exit. */

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eventscheduler.topology.SchedulerTopology;
@@ -24,14 +24,15 @@ import org.eventscheduler.topology.pause.PauseState;
  * sources are paused, read back from the {@code scheduler.paused} changelog like any consumer would.
  */
 public final class DemoMonitor implements AutoCloseable {
+    /** How often the counters and the paused sources are printed. */
+    static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private final KafkaConsumer<String, PauseRecord> consumer;
     private final SchedulerMetrics metrics;
     private final PrintStream out;
     private final Map<String, PauseRecord> current = new TreeMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final PollingThread<String, PauseRecord> polling;
+    private long nextReport;
 
     public DemoMonitor(String bootstrapServers, String pausedTopic, SchedulerMetrics metrics, PrintStream out) {
         Properties props = new Properties();
@@ -40,44 +41,29 @@ public final class DemoMonitor implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        KafkaConsumer<String, PauseRecord> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 SchedulerTopology.pauseRecordSerde().deserializer());
-        this.consumer.subscribe(List.of(pausedTopic));
+        consumer.subscribe(List.of(pausedTopic));
         this.metrics = metrics;
         this.out = out;
-        this.thread = new Thread(this::run, "demo-monitor");
-        this.thread.setDaemon(true);
+        this.polling = new PollingThread<>("demo-monitor", consumer, Duration.ofMillis(500), this::show);
     }
 
     public void start() {
-        thread.start();
+        nextReport = System.currentTimeMillis() + REPORT_INTERVAL.toMillis();
+        polling.start();
     }
 
-    private void run() {
-        try {
-            poll();
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+    private void show(ConsumerRecords<String, PauseRecord> records) {
+        for (ConsumerRecord<String, PauseRecord> record : records) {
+            PauseRecord change = record.value();
+            current.put(record.key(), change);
+            out.printf("[demo] %s %s %s%s (%s%s)%n", now(), change.key(), change.shadow() ? "shadow decision, still " : "",
+                    change.state(), change.reason().code(), figures(change));
         }
-    }
-
-    private void poll() {
-        long nextReport = System.currentTimeMillis() + 5_000;
-        while (running.get()) {
-            for (ConsumerRecord<String, PauseRecord> record : consumer.poll(Duration.ofMillis(500))) {
-                PauseRecord change = record.value();
-                current.put(record.key(), change);
-                out.printf("[demo] %s %s %s%s (%s%s)%n", now(), change.key(), change.shadow() ? "shadow decision, still " : "",
-                        change.state(), change.reason().code(), figures(change));
-            }
-            if (System.currentTimeMillis() >= nextReport) {
-                report();
-                nextReport += 5_000;
-            }
+        if (System.currentTimeMillis() >= nextReport) {
+            report();
+            nextReport += REPORT_INTERVAL.toMillis();
         }
     }
 
@@ -114,12 +100,6 @@ public final class DemoMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(3_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        polling.close();
     }
 }

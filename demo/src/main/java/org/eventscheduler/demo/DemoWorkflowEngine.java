@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eventscheduler.topology.SchedulerTopology;
@@ -28,11 +27,9 @@ public final class DemoWorkflowEngine implements AutoCloseable {
     public static final String FAILING_WORKFLOW = "invoicing";
     private static final Logger LOG = LoggerFactory.getLogger(DemoWorkflowEngine.class);
 
-    private final KafkaConsumer<String, WorkflowStart> consumer;
     private final KafkaProducer<String, String> producer;
     private final String resultsTopic;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread = new Thread(this::run, "demo-workflow-engine");
+    private final PollingThread<String, WorkflowStart> polling;
 
     public DemoWorkflowEngine(String bootstrapServers, String startsTopic, String resultsTopic) {
         Properties consumerProps = new Properties();
@@ -40,57 +37,41 @@ public final class DemoWorkflowEngine implements AutoCloseable {
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-workflow-engine");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+        KafkaConsumer<String, WorkflowStart> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 SchedulerTopology.workflowStartSerde().deserializer());
-        this.consumer.subscribe(List.of(startsTopic));
+        consumer.subscribe(List.of(startsTopic));
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         this.resultsTopic = resultsTopic;
-        thread.setDaemon(true);
+        this.polling = new PollingThread<>("demo-workflow-engine", consumer, Duration.ofMillis(200), this::answer);
     }
 
     public void start() {
-        thread.start();
+        polling.start();
     }
 
-    private void run() {
-        try {
-            while (running.get()) {
-                for (ConsumerRecord<String, WorkflowStart> record : consumer.poll(Duration.ofMillis(200))) {
-                    WorkflowStart start = record.value();
-                    boolean fails = FAILING_WORKFLOW.equals(start.workflow());
-                    String result = "{\"eventId\":\"" + start.eventId() + "\",\"triggerId\":\"" + start.triggerId()
-                            + "\",\"status\":\"" + (fails ? "FAILED" : "STARTED") + "\""
-                            + (fails ? ",\"error\":\"invoice service unavailable\"" : "") + "}";
-                    ProducerRecord<String, String> answer = new ProducerRecord<>(resultsTopic, start.triggerId(), result);
-                    answer.headers().add("x-correlation-id", start.correlationId().getBytes(StandardCharsets.UTF_8));
-                    producer.send(answer, (metadata, error) -> {
-                        if (error != null) {
-                            LOG.warn("demo workflow engine could not answer: {}", error.toString());
-                        }
-                    });
+    private void answer(ConsumerRecords<String, WorkflowStart> records) {
+        for (ConsumerRecord<String, WorkflowStart> record : records) {
+            WorkflowStart start = record.value();
+            boolean fails = FAILING_WORKFLOW.equals(start.workflow());
+            String result = "{\"eventId\":\"" + start.eventId() + "\",\"triggerId\":\"" + start.triggerId()
+                    + "\",\"status\":\"" + (fails ? "FAILED" : "STARTED") + "\""
+                    + (fails ? ",\"error\":\"invoice service unavailable\"" : "") + "}";
+            ProducerRecord<String, String> answer = new ProducerRecord<>(resultsTopic, start.triggerId(), result);
+            answer.headers().add("x-correlation-id", start.correlationId().getBytes(StandardCharsets.UTF_8));
+            producer.send(answer, (metadata, error) -> {
+                if (error != null) {
+                    LOG.warn("demo workflow engine could not answer: {}", error.toString());
                 }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+            });
         }
     }
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(3_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        polling.close();
         producer.close(Duration.ofSeconds(2));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
+import org.eventscheduler.topology.Failures;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
@@ -101,10 +102,6 @@ public final class MirrorRecords {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
+        return String.valueOf(Failures.rootCause(e).getMessage());
     }
 }

@@ -16,8 +16,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.control.ControlCommandSerde;
-import org.eventscheduler.topology.dlq.DeadLetterDeserializationHandler;
-import org.eventscheduler.topology.dlq.DeadLetterProcessingHandler;
+import org.eventscheduler.topology.dlq.DeadLetterHandler;
 import org.eventscheduler.topology.dlq.DeadLetters;
 import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
@@ -169,8 +168,8 @@ public final class SchedulerTopology {
      */
     public static Map<String, Object> streamsProperties(Topics topics, SchedulerMetrics metrics) {
         return Map.of(
-                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class,
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class,
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class,
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq(),
                 StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,

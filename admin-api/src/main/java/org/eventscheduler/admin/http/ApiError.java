@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import org.eventscheduler.admin.query.AdminJson;
+import org.eventscheduler.topology.WireJson;
 
 /** The body of every error answer: the HTTP status and what is wrong. */
 public record ApiError(int status, String error) {
     /** This error as JSON bytes. */
     public byte[] json() {
         try {
-            return AdminJson.MAPPER.writeValueAsBytes(this);
+            return WireJson.MAPPER.writeValueAsBytes(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an error answer", e);
         }

@@ -10,9 +10,9 @@ import java.util.UUID;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.security.Caller;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.trigger.TriggerDefinitions;
 
 /** Reading and validating what a request carries; every problem is an {@link ApiException} naming it. */
@@ -67,7 +67,7 @@ final class Requests {
             throw ApiException.badRequest("a JSON body is required");
         }
         try {
-            JsonNode node = AdminJson.MAPPER.readTree(body);
+            JsonNode node = WireJson.MAPPER.readTree(body);
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("the body must be a JSON object");
             }

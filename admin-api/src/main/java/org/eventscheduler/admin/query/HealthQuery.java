@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eventscheduler.topology.Failures;
 
 /**
  * Builds the cluster-wide {@link HealthSnapshot}: asks every instance of the current assignment for its
@@ -237,10 +238,7 @@ public final class HealthQuery implements AutoCloseable {
     }
 
     static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Failures.rootCause(error);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eventscheduler.topology.WireJson;
 
 /**
  * Calls another instance's {@code /internal} endpoints (its local stores and status), with a short
@@ -42,7 +43,7 @@ public final class PeerClient {
 
     /** A peer's answer: the value, empty for 404, or a failure saying why. */
     public <T> CompletableFuture<Optional<T>> get(HostInfo peer, String path, Class<T> type) {
-        return get(peer, path, AdminJson.MAPPER.constructType(type));
+        return get(peer, path, WireJson.MAPPER.constructType(type));
     }
 
     public <T> CompletableFuture<Optional<T>> get(HostInfo peer, String path, JavaType type) {
@@ -60,7 +61,7 @@ public final class PeerClient {
                 throw new PeerException(peer, "answered " + response.statusCode());
             }
             try {
-                return Optional.of(AdminJson.MAPPER.<T>readValue(response.body(), type));
+                return Optional.of(WireJson.MAPPER.<T>readValue(response.body(), type));
             } catch (IOException e) {
                 throw new PeerException(peer, "sent an unreadable answer: " + e.getMessage());
             }

@@ -21,8 +21,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.eventscheduler.admin.AdminTlsSettings;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.query.PathSegments;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.config.InvalidConfigException;
 
 /**
@@ -32,7 +32,7 @@ import org.eventscheduler.topology.config.InvalidConfigException;
  * attempts, so that {@code triggers apply} of a long file is paced rather than cut off.
  */
 final class AdminClient {
-    private static final ObjectMapper JSON = AdminJson.MAPPER;
+    private static final ObjectMapper JSON = WireJson.MAPPER;
     static final int ATTEMPTS_OVER_RATE = 30;
     private static final Duration WAIT_OVER_RATE = Duration.ofSeconds(1);
     private final Retry overRate = Retry.of("admin-api-over-rate", RetryConfig.<Answer>custom()

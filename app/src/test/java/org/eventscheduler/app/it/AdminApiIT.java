@@ -36,7 +36,6 @@ import org.eventscheduler.admin.AdminServer;
 import org.eventscheduler.admin.AdminSettings;
 import org.eventscheduler.admin.http.AdminApi;
 import org.eventscheduler.admin.http.AdminRouting;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.admin.query.EntityPolicies;
 import org.eventscheduler.admin.query.EntityQuery;
 import org.eventscheduler.admin.query.HealthQuery;
@@ -57,6 +56,7 @@ import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.app.kafka.SchedulerRunner;
 import org.eventscheduler.app.ops.OpsAssets;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,7 +160,7 @@ class AdminApiIT {
     record Reply(int status, String text) {
         JsonNode json() {
             try {
-                return AdminJson.MAPPER.readTree(text);
+                return WireJson.MAPPER.readTree(text);
             } catch (Exception e) {
                 throw new AssertionError("not JSON: " + text, e);
             }
@@ -422,7 +422,7 @@ class AdminApiIT {
     class OnSocket extends Contract {
         private final Http1Client client = Http1Client.builder()
                 .baseUri("http://localhost:" + instance.adminPort())
-                .mediaContext(MediaContext.builder().addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)).build())
+                .mediaContext(MediaContext.builder().addMediaSupport(JacksonSupport.create(WireJson.MAPPER)).build())
                 .build();
 
         @Override
@@ -624,7 +624,7 @@ class AdminApiIT {
                 return null;
             }
             try {
-                JsonNode error = AdminJson.MAPPER.readTree(answer.body());
+                JsonNode error = WireJson.MAPPER.readTree(answer.body());
                 if (error.path("status").asInt() != status || error.path("error").asText().isBlank()) {
                     return "a 4xx without the JSON error body";
                 }
@@ -765,7 +765,7 @@ class AdminApiIT {
         AdminApi slowApi = new AdminApi(slow, api.tokens(), api.streams(), api.health(), api.localStatus(),
                 api.entities(), api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock());
         WebServer server = WebServer.builder().host("localhost").port(0)
-                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(AdminJson.MAPPER)))
+                .mediaContext(media -> media.addMediaSupport(JacksonSupport.create(WireJson.MAPPER)))
                 .routing(routing -> AdminRouting.routing(routing, slowApi)).build().start();
         try {
             String url = "http://localhost:" + server.port();

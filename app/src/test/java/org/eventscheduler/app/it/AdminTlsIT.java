@@ -38,13 +38,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eventscheduler.admin.AdminTlsSettings;
 import org.eventscheduler.admin.AdminTlsSettings.ClientAuth;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.app.cli.SchedulerCommand;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.it.TestCertificates.Authority;
 import org.eventscheduler.app.it.TestCertificates.Issued;
 import org.eventscheduler.app.kafka.SchedulerInstance;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.config.InvalidConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,7 +156,7 @@ class AdminTlsIT {
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return AdminJson.MAPPER.readTree(response.body());
+        return WireJson.MAPPER.readTree(response.body());
     }
 
     @Test

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.streams.KafkaStreams;
-import org.eventscheduler.admin.query.AdminJson;
 import org.eventscheduler.app.cli.SchedulerCommand;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
@@ -37,6 +36,7 @@ import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.it.TestCertificates.Authority;
 import org.eventscheduler.app.it.TestCertificates.Issued;
 import org.eventscheduler.app.kafka.SchedulerInstance;
+import org.eventscheduler.topology.WireJson;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +116,7 @@ class SecuredKafkaIT {
                 HttpClient http = HttpClient.newHttpClient();
                 String api = "http://localhost:" + instance.adminPort();
                 await("GET /admin/event-health complete, the ingress lag read and the mirror caught up", () -> {
-                    JsonNode health = AdminJson.MAPPER.readTree(get(http, api + "/admin/event-health").body());
+                    JsonNode health = WireJson.MAPPER.readTree(get(http, api + "/admin/event-health").body());
                     return health.path("complete").asBoolean() && health.path("ingress").path("partitions").size() == 4
                             && health.path("mirror").path("lagRecords").asLong(-1) == 0
                             && health.path("paused").path("entities").findValuesAsText("id").contains("storm");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.eventscheduler.topology.Failures;
 
 /** Turns Jackson's binding errors into {@link InvalidConfigException}s that name the key. */
 public final class ConfigErrors {
@@ -32,10 +33,7 @@ public final class ConfigErrors {
             String full = path.isEmpty() ? key : path.endsWith(key) ? path : path + "." + key;
             return new InvalidConfigException(full, cause.get().problem());
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Failures.rootCause(e);
         String problem = root instanceof JsonMappingException mapping ? mapping.getOriginalMessage()
                 : root.getMessage() == null ? root.toString() : root.getMessage();
         return new InvalidConfigException(path.isEmpty() ? "value" : path, problem);

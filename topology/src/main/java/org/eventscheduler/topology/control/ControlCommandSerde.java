@@ -1,16 +1,13 @@
 package org.eventscheduler.topology.control;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.event.InvalidReason;
 import org.eventscheduler.topology.event.RejectedRecordException;
 
@@ -19,12 +16,7 @@ import org.eventscheduler.topology.event.RejectedRecordException;
  * rejected with reason {@code invalid-control} and goes to the dead-letter topic.
  */
 public final class ControlCommandSerde implements Serde<ControlCommand> {
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    static final ObjectMapper JSON = WireJson.MAPPER;
 
     @Override
     public Serializer<ControlCommand> serializer() {
@@ -55,10 +47,7 @@ public final class ControlCommandSerde implements Serde<ControlCommand> {
     }
 
     static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Failures.rootCause(error);
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

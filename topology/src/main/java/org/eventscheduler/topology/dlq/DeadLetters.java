@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Adds this project's headers to the dead-letter records Kafka Streams builds (KIP-1034: raw key and
  * value, original headers, {@code __streams.errors.*}): the reason code, the correlation id, the
  * source where it is known, and {@code scheduler.origin}, the ingress coordinates of the record behind
- * it (which differ from Kafka Streams' own when the failure happened after a repartition). Shared by the deserialization and processing exception handlers.
+ * it (which differ from Kafka Streams' own when the failure happened after a repartition). Used by
+ * {@link DeadLetterHandler} for both ways a record gets there.
  */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -37,7 +38,7 @@ public final class DeadLetters {
                 "the exception handlers need the topology's SchedulerMetrics; see SchedulerTopology.streamsProperties");
     }
 
-    static InvalidReason reasonOf(Exception exception) {
+    private static InvalidReason reasonOf(Exception exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof RejectedRecordException rejected) {
                 return rejected.reason();
@@ -46,13 +47,22 @@ public final class DeadLetters {
         return InvalidReason.PROCESSING_ERROR;
     }
 
-    /** Whether the exception is an invalid ingress event (counted as an ingress outcome). */
-    static boolean isInvalidEvent(Exception exception) {
-        return invalidEvent(exception).isPresent();
+    /**
+     * What both handlers do with the dead-letter records Kafka Streams built: count the record (an invalid
+     * ingress event also as an ingress outcome), log it and add this project's headers to them.
+     */
+    static List<ProducerRecord<byte[], byte[]>> route(SchedulerMetrics metrics,
+                                                      List<ProducerRecord<byte[], byte[]>> records,
+                                                      ErrorHandlerContext context, Exception exception) {
+        if (invalidEvent(exception).isPresent()) {
+            metrics.ingress(SchedulerMetrics.IngressOutcome.INVALID);
+        }
+        metrics.deadLettered(reasonOf(exception));
+        return annotate(records, context, exception);
     }
 
-    static List<ProducerRecord<byte[], byte[]>> annotate(List<ProducerRecord<byte[], byte[]>> records,
-                                                         ErrorHandlerContext context, Exception exception) {
+    private static List<ProducerRecord<byte[], byte[]>> annotate(List<ProducerRecord<byte[], byte[]>> records,
+                                                                 ErrorHandlerContext context, Exception exception) {
         InvalidReason reason = reasonOf(exception);
         var invalid = invalidEvent(exception);
         String correlationId = invalid.flatMap(InvalidEventException::correlationId)

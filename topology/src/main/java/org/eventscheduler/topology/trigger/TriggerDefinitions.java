@@ -1,18 +1,14 @@
 package org.eventscheduler.topology.trigger;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.Optional;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.config.ConfigErrors;
 import org.eventscheduler.topology.config.Durations;
 import org.eventscheduler.topology.config.InvalidConfigException;
@@ -28,15 +24,11 @@ public final class TriggerDefinitions {
     /** Trigger ids appear in record keys, URLs and metric labels. */
     public static final String ID_PATTERN = "[A-Za-z0-9._-]{1,128}";
 
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
+    /** The wire settings, with the configuration file's kebab-case keys and durations; unknown keys refused. */
+    static final ObjectMapper JSON = WireJson.builder()
             .addModule(Durations.jacksonModule())
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
             .build();
 
     private TriggerDefinitions() {

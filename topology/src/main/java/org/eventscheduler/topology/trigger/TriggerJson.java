@@ -1,13 +1,7 @@
 package org.eventscheduler.topology.trigger;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
@@ -15,19 +9,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.event.InvalidReason;
 import org.eventscheduler.topology.event.RejectedRecordException;
 
 /** The JSON serdes of the trigger side: the {@code by-trigger} topic, start results and workflow starts. */
 public final class TriggerJson {
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
-            .build();
+    static final ObjectMapper JSON = WireJson.MAPPER;
 
     private static final String MATCH = "match";
     private static final String RESULT = "result";
