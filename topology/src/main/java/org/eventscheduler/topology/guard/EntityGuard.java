@@ -11,6 +11,7 @@ import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseState;

@@ -3,6 +3,7 @@ package org.eventscheduler.topology.guard;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Optional;
+import org.eventscheduler.topology.pause.PauseCause;
 
 /**
  * Everything the scheduler knows about one guarded entity (a source or a trigger), stored as one value
