@@ -2,7 +2,8 @@ package org.eventscheduler.topology;
 
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
-import org.eventscheduler.topology.source.SourceLimiting;
+import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.TriggerDefaults;
 
 /**
@@ -10,15 +11,17 @@ import org.eventscheduler.topology.trigger.TriggerDefaults;
  *
  * @param topics         topic names
  * @param maxEventBytes  larger ingress values are dead-lettered with reason {@code oversize}
- * @param sourceLimiting the rate window, per-source policies and the pause policy (which triggers share)
+ * @param guardTiming    the rate window, the pause policy and the instance id, which sources and triggers share
+ * @param sourcePolicies each source's rate limit and breaker
  * @param triggerDefaults what a trigger gets when its definition leaves its rate limit or breaker out
  */
-public record TopologyConfig(Topics topics, int maxEventBytes, SourceLimiting sourceLimiting,
+public record TopologyConfig(Topics topics, int maxEventBytes, GuardTiming guardTiming, SourcePolicies sourcePolicies,
                              TriggerDefaults triggerDefaults) {
     public TopologyConfig {
         require(topics != null, "topics", "is required");
         require(maxEventBytes > 0, "max-event-bytes", "must be positive, was " + maxEventBytes);
-        require(sourceLimiting != null, "sources", "is required");
+        require(guardTiming != null, "rate-window", "is required");
+        require(sourcePolicies != null, "sources", "is required");
         require(triggerDefaults != null, "triggers", "is required");
     }
 }

@@ -17,11 +17,11 @@ import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.guard.RateLimit;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
-import org.eventscheduler.topology.source.SourceLimiting;
 
 /**
  * Guards every trigger, partitioned by trigger id so that its limit is exact across input partitions:
@@ -30,14 +30,20 @@ import org.eventscheduler.topology.source.SourceLimiting;
  * holds them in {@code scheduler.throttled}; dead-letters failed evaluations.
  */
 final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision> {
-    private final SourceLimiting timing;
+    private final GuardTiming timing;
     private final TriggerRegistry registry;
     private final SchedulerMetrics metrics;
+    /** The changes of a trigger's state, one object each for every record of the task. */
+    private final GuardStores.Change<Record<String, TriggerInput>, EntityGuard.Verdict> matchArrives =
+            this::matchArrives;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> evaluationFailed = this::evaluationFailed;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> resultRecorded = this::resultRecorded;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> commandApplied = this::commandApplied;
     private EntityGuard guard;
     private ProcessorContext<String, TriggerDecision> context;
     private GuardStores stores;
 
-    TriggerStage(SourceLimiting timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+    TriggerStage(GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
         this.timing = timing;
         this.registry = registry;
         this.metrics = metrics;
@@ -46,7 +52,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     @Override
     public void init(ProcessorContext<String, TriggerDecision> context) {
         this.context = context;
-        this.guard = new EntityGuard(EntityType.TRIGGER, timing.window(), timing.policy(), timing.instanceId(), metrics);
+        this.guard = new EntityGuard(EntityType.TRIGGER, timing, metrics);
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.TRIGGER_STATES),
                 context.getStateStore(StoreNames.PAUSED_TRIGGERS));
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
@@ -79,20 +85,11 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private void onMatch(Record<String, TriggerInput> record, TriggerInput.Match match) {
         String id = match.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
-        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
-        metrics.triggerMatch(id, state.windowCount());
         if (match.error().isPresent()) {
-            if (guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes)) {
-                guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);
-            }
-            stores.save(id, state, nextCheck);
+            stores.update(id, timestamp, record, evaluationFailed);
             throw new TriggerEvaluationException(id, match.error().get());
         }
-        EntityGuard.Verdict verdict = guard.arrive(id, state, timestamp, rateLimit(id), breaker(id),
-                match.correlationId(), changes);
-        stores.save(id, state, nextCheck);
+        EntityGuard.Verdict verdict = stores.update(id, timestamp, record, matchArrives);
         Headers headers = outputHeaders(record);
         Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
         Span.current().setAttribute(Tracing.REASON, verdict.code());
@@ -104,6 +101,30 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             case HOLD_OVER_LIMIT -> hold(id, match, ThrottleReason.TRIGGER_RATE_LIMITED, timestamp, headers);
             case HOLD_PAUSED -> hold(id, match, ThrottleReason.TRIGGER_PAUSED, timestamp, headers);
         }
+    }
+
+    /** A match of the trigger: counted, limited, let through its breaker or not. */
+    private EntityGuard.Verdict matchArrives(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Match match = (TriggerInput.Match) record.value();
+        String id = match.triggerId();
+        long timestamp = record.timestamp();
+        metrics.triggerMatch(id, state.windowCount());
+        return guard.arrive(id, state, timestamp, rateLimit(id), breaker(id), match.correlationId(),
+                change -> forwardChange(change, timestamp));
+    }
+
+    /** The trigger failed on an event for a reason of its own: a failure for its breaker. */
+    private Boolean evaluationFailed(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Match match = (TriggerInput.Match) record.value();
+        String id = match.triggerId();
+        long timestamp = record.timestamp();
+        metrics.triggerMatch(id, state.windowCount());
+        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        boolean permitted = guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes);
+        if (permitted) {
+            guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);
+        }
+        return permitted;
     }
 
     private void hold(String id, TriggerInput.Match match, ThrottleReason reason, long timestamp, Headers headers) {
@@ -119,26 +140,34 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             return;
         }
         metrics.startResult(result.failed() ? "failure" : "success");
+        stores.update(id, record.timestamp(), record, resultRecorded);
+    }
+
+    /** A start result: a success or a failure for the trigger's breaker. */
+    private Boolean resultRecorded(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.StartResult result = (TriggerInput.StartResult) record.value();
+        String id = result.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(result.eventId());
         guard.outcome(id, state, timestamp, breaker(id), result.failed(), correlationId,
                 change -> forwardChange(change, timestamp));
-        stores.save(id, state, nextCheck);
+        return state.isPaused();
     }
 
     private void onControl(Record<String, TriggerInput> record, TriggerInput.Control control) {
+        stores.update(control.triggerId(), record.timestamp(), record, commandApplied);
+    }
+
+    private Boolean commandApplied(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Control control = (TriggerInput.Control) record.value();
         String id = control.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
         guard.control(id, state, control.command(), timestamp, breaker(id), correlationId,
                 change -> forwardChange(change, timestamp));
-        stores.save(id, state, nextCheck);
+        return state.isPaused();
     }
 
     private RateLimit rateLimit(String id) {
