@@ -18,7 +18,6 @@ import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
 import org.eventscheduler.topology.guard.GuardTiming;
-import org.eventscheduler.topology.guard.RateLimit;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
@@ -109,7 +108,8 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         String id = match.triggerId();
         long timestamp = record.timestamp();
         metrics.triggerMatch(id, state.windowCount());
-        return guard.arrive(id, state, timestamp, rateLimit(id), breaker(id), match.correlationId(),
+        TriggerPolicy policy = registry.policyOf(id);
+        return guard.arrive(id, state, timestamp, policy.rateLimit(), policy.breaker(), match.correlationId(),
                 change -> forwardChange(change, timestamp));
     }
 
@@ -119,10 +119,11 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         String id = match.triggerId();
         long timestamp = record.timestamp();
         metrics.triggerMatch(id, state.windowCount());
+        BreakerSettings breaker = registry.policyOf(id).breaker();
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
-        boolean permitted = guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes);
+        boolean permitted = guard.acquire(id, state, timestamp, breaker, match.correlationId(), changes);
         if (permitted) {
-            guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);
+            guard.outcome(id, state, timestamp, breaker, true, match.correlationId(), changes);
         }
         return permitted;
     }
@@ -150,7 +151,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(result.eventId());
-        guard.outcome(id, state, timestamp, breaker(id), result.failed(), correlationId,
+        guard.outcome(id, state, timestamp, registry.policyOf(id).breaker(), result.failed(), correlationId,
                 change -> forwardChange(change, timestamp));
         return state.isPaused();
     }
@@ -165,17 +166,9 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        guard.control(id, state, control.command(), timestamp, breaker(id), correlationId,
+        guard.control(id, state, control.command(), timestamp, registry.policyOf(id).breaker(), correlationId,
                 change -> forwardChange(change, timestamp));
         return state.isPaused();
-    }
-
-    private RateLimit rateLimit(String id) {
-        return registry.trigger(id).map(Trigger::rateLimit).orElse(registry.defaults().rateLimit());
-    }
-
-    private BreakerSettings breaker(String id) {
-        return registry.trigger(id).map(Trigger::breaker).orElse(registry.defaults().breaker());
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -196,6 +189,6 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     private void resumeDueTriggers(long streamTime) {
-        stores.tickDue(streamTime, this::rateLimit, change -> forwardChange(change, streamTime));
+        stores.tickDue(streamTime, id -> registry.policyOf(id).rateLimit(), change -> forwardChange(change, streamTime));
     }
 }
