@@ -24,7 +24,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 import org.eventscheduler.topology.config.InvalidConfigException;
 
 /**

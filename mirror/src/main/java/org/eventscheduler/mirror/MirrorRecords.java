@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;

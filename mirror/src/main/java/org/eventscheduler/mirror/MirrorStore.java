@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.eventscheduler.topology.guard.PauseCause;
+import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.jdbi.v3.core.Handle;

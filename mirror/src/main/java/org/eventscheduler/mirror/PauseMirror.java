@@ -27,7 +27,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -72,8 +72,8 @@ public final class SchedulerTopology {
                         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "build-time-only:9092",
                         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                         StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true))));
-        SourceLimiterStage.addStores(builder, config.sourceLimiting());
-        TriggerStages.addStores(builder, config.sourceLimiting());
+        SourceLimiterStage.addStores(builder, config.guardTiming());
+        TriggerStages.addStores(builder, config.guardTiming());
         TriggerStages.addDefinitions(builder, topics.triggers(), registry, metrics);
 
         // operator commands, split by the kind of entity they are about
@@ -105,7 +105,8 @@ public final class SchedulerTopology {
                         .withValueSerde(sourceSerde));
         Map<String, KStream<String, SourceDecision>> sourceDecisions = routes.get("ingress-keyed-by-source")
                 .merge(bySource, Named.as("source-inputs"))
-                .process(SourceLimiterStage.processor(config.sourceLimiting(), TriggerStages.evaluator(registry), metrics),
+                .process(SourceLimiterStage.processor(config.guardTiming(), config.sourcePolicies(),
+                                TriggerStages.evaluator(registry), metrics),
                         Named.as("source-limiter"),
                         SourceLimiterStage.STORES)
                 .split(Named.as("source-"))
@@ -139,7 +140,7 @@ public final class SchedulerTopology {
                 .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(triggerSerde))
-                .process(TriggerStages.stage(config.sourceLimiting(), registry, metrics), Named.as("trigger-stage"),
+                .process(TriggerStages.stage(config.guardTiming(), registry, metrics), Named.as("trigger-stage"),
                         TriggerStages.STORES)
                 .split(Named.as("trigger-"))
                 .branch((id, decision) -> decision instanceof TriggerDecision.Start, Branched.as("starts"))

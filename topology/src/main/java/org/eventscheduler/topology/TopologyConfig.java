@@ -2,7 +2,8 @@ package org.eventscheduler.topology;
 
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
-import org.eventscheduler.topology.source.SourceLimiting;
+import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.TriggerDefaults;
 
 /**
@@ -10,28 +11,30 @@ import org.eventscheduler.topology.trigger.TriggerDefaults;
  *
  * @param topics         topic names
  * @param maxEventBytes  larger ingress values are dead-lettered with reason {@code oversize}
- * @param sourceLimiting the rate window, per-source policies and the pause policy (which triggers share)
+ * @param guardTiming    the rate window, the pause policy and the instance id, which sources and triggers share
+ * @param sourcePolicies each source's rate limit and breaker
  * @param triggerDefaults what a trigger gets when its definition leaves its rate limit or breaker out
  * @param publishAccepted write every admitted event to {@link Topics#accepted()}; without it the topic is
  *                        not written (one write per event fewer) and triggers are matched all the same
  */
-public record TopologyConfig(Topics topics, int maxEventBytes, SourceLimiting sourceLimiting,
+public record TopologyConfig(Topics topics, int maxEventBytes, GuardTiming guardTiming, SourcePolicies sourcePolicies,
                              TriggerDefaults triggerDefaults, boolean publishAccepted) {
     public TopologyConfig {
         require(topics != null, "topics", "is required");
         require(maxEventBytes > 0, "max-event-bytes", "must be positive, was " + maxEventBytes);
-        require(sourceLimiting != null, "sources", "is required");
+        require(guardTiming != null, "rate-window", "is required");
+        require(sourcePolicies != null, "sources", "is required");
         require(triggerDefaults != null, "triggers", "is required");
     }
 
     /** The default: admitted events are published to {@link Topics#accepted()}. */
-    public TopologyConfig(Topics topics, int maxEventBytes, SourceLimiting sourceLimiting,
+    public TopologyConfig(Topics topics, int maxEventBytes, GuardTiming guardTiming, SourcePolicies sourcePolicies,
                           TriggerDefaults triggerDefaults) {
-        this(topics, maxEventBytes, sourceLimiting, triggerDefaults, true);
+        this(topics, maxEventBytes, guardTiming, sourcePolicies, triggerDefaults, true);
     }
 
     /** The same configuration with {@code events.accepted} written or not. */
     public TopologyConfig withPublishAccepted(boolean publish) {
-        return new TopologyConfig(topics, maxEventBytes, sourceLimiting, triggerDefaults, publish);
+        return new TopologyConfig(topics, maxEventBytes, guardTiming, sourcePolicies, triggerDefaults, publish);
     }
 }

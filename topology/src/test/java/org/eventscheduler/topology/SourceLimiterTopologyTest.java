@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
-import org.eventscheduler.topology.guard.PauseCause;
+import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.guard.BreakerSettings;
@@ -29,7 +30,6 @@ import org.eventscheduler.topology.guard.LimitAction;
 import org.eventscheduler.topology.guard.PausePolicy;
 import org.eventscheduler.topology.guard.RateLimit;
 import org.eventscheduler.topology.guard.RateWindow;
-import org.eventscheduler.topology.source.SourceLimiting;
 import org.eventscheduler.topology.source.SourceOverride;
 import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.TriggerDefaults;
@@ -103,7 +103,7 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public static TopologyConfig config(SourcePolicies sources, TriggerDefaults triggers, int maxEventBytes) {
-        return new TopologyConfig(TOPICS, maxEventBytes, new SourceLimiting(WINDOW, sources, POLICY, "test-instance"),
+        return new TopologyConfig(TOPICS, maxEventBytes, new GuardTiming(WINDOW, POLICY, "test-instance"), sources,
                 triggers);
     }
 

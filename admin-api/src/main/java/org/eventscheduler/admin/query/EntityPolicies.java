@@ -5,7 +5,7 @@ import org.eventscheduler.topology.guard.GuardView;
 import org.eventscheduler.topology.guard.RateWindow;
 import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.source.SourcePolicy;
-import org.eventscheduler.topology.trigger.Trigger;
+import org.eventscheduler.topology.trigger.TriggerPolicy;
 
 /** The limits that apply to an entity, to show its state against them. */
 public final class EntityPolicies {
@@ -25,9 +25,7 @@ public final class EntityPolicies {
     }
 
     public GuardView triggerView(String id, GuardState state) {
-        var defaults = triggers.defaults();
-        var trigger = triggers.trigger(id);
-        return GuardView.of(state, window, trigger.map(Trigger::rateLimit).orElse(defaults.rateLimit()),
-                trigger.map(Trigger::breaker).orElse(defaults.breaker()));
+        TriggerPolicy policy = triggers.policyOf(id);
+        return GuardView.of(state, window, policy.rateLimit(), policy.breaker());
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 
 /**
  * Builds the cluster-wide {@link HealthSnapshot}: asks every instance of the current assignment for its

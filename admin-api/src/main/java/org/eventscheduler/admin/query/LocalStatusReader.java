@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardView;
-import org.eventscheduler.topology.guard.PauseCause;
+import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 
 /** Reads this instance's {@link LocalStatus} from its local stores and meters. */

@@ -3,7 +3,7 @@ package org.eventscheduler.admin.query;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.eventscheduler.topology.guard.PauseCause;
+import org.eventscheduler.topology.pause.PauseCause;
 
 /**
  * A paused source or trigger, as listed by the health endpoint and {@code GET /admin/paused}.

@@ -6,9 +6,9 @@ import org.eventscheduler.admin.AdminSettings;
 import org.eventscheduler.mirror.MirrorSettings;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.TopologyConfig;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.guard.PausePolicy;
 import org.eventscheduler.topology.guard.RateWindow;
-import org.eventscheduler.topology.source.SourceLimiting;
 import org.eventscheduler.topology.source.SourcePolicies;
 
 /**
@@ -39,7 +39,7 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
     /** What the topology is built from. */
     public TopologyConfig topology() {
         return new TopologyConfig(topics, ingress.maxEventBytes(),
-                new SourceLimiting(rateWindow, sources, pausePolicy, instanceId), triggers.defaults(),
+                new GuardTiming(rateWindow, pausePolicy, instanceId), sources, triggers.defaults(),
                 ingress.publishAccepted());
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 
 /** Turns Jackson's binding errors into {@link InvalidConfigException}s that name the key. */
 public final class ConfigErrors {

@@ -6,10 +6,10 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.eventscheduler.topology.Failures;
+import org.eventscheduler.topology.failure.Failures;
 import org.eventscheduler.topology.WireJson;
-import org.eventscheduler.topology.event.InvalidReason;
-import org.eventscheduler.topology.event.RejectedRecordException;
+import org.eventscheduler.topology.reject.InvalidReason;
+import org.eventscheduler.topology.reject.RejectedRecordException;
 
 /**
  * JSON form of {@link ControlCommand} on {@code scheduler.control}. An unreadable or invalid command is

@@ -16,6 +16,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.reject.InvalidReason;
 
 /**
  * Reads CloudEvents 1.0 in the Kafka protocol binding, both content modes, and validates them.

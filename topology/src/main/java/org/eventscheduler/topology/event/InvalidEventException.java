@@ -1,6 +1,8 @@
 package org.eventscheduler.topology.event;
 
 import java.util.Optional;
+import org.eventscheduler.topology.reject.InvalidReason;
+import org.eventscheduler.topology.reject.RejectedRecordException;
 
 /**
  * An ingress record that is not a valid CloudEvent. When its source could not be read it is thrown by

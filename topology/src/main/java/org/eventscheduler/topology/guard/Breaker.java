@@ -102,11 +102,7 @@ final class Breaker {
         State target = map(to);
         Metrics figures = deciding == null ? delegate.getMetrics() : deciding;
         transitions.add(new Transition(map(from), target, figures.getFailureRate(), figures.getNumberOfBufferedCalls()));
-        state.breakerState = target;
-        state.breakerOpenUntil = target == State.OPEN ? clock.millis() + settings.waitInOpenState().toMillis()
-                : GuardState.NEVER;
-        state.halfOpenProbes = 0;
-        state.resetHistory(settings);
+        state.breakerMoved(target, clock.millis() + settings.waitInOpenState().toMillis(), settings);
     }
 
     private static State map(CircuitBreaker.State state) {
@@ -123,7 +119,7 @@ final class Breaker {
         deciding = delegate.getMetrics();
         boolean permitted = delegate.tryAcquirePermission();
         if (permitted && state.breakerState == State.HALF_OPEN) {
-            state.halfOpenProbes++;
+            state.countProbe();
         }
         return permitted;
     }

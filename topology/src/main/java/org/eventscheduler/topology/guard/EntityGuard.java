@@ -11,6 +11,7 @@ import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseState;
@@ -58,6 +59,10 @@ public final class EntityGuard {
     private final RecordClock clock = new RecordClock();
     private final Map<BreakerSettings, CircuitBreakerConfig> breakerConfigs = new HashMap<>();
 
+    public EntityGuard(EntityType entityType, GuardTiming timing, SchedulerMetrics metrics) {
+        this(entityType, timing.window(), timing.policy(), timing.instanceId(), metrics);
+    }
+
     public EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
                        SchedulerMetrics metrics) {
         this.entityType = entityType;
@@ -85,8 +90,7 @@ public final class EntityGuard {
         clock.set(timestamp);
         expireOperatorPause(id, s, timestamp, changes);
         long bucket = window.bucketOf(timestamp);
-        s.window.add(bucket);
-        long count = s.window.total();
+        long count = s.count(bucket);
         maybeResumeRate(id, s, timestamp, count, limit, changes);
 
         boolean overLimit = count > limit.maxEvents();
@@ -160,15 +164,8 @@ public final class EntityGuard {
         clock.set(timestamp);
         switch (command.action()) {
             case PAUSE -> {
-                boolean wasPaused = s.isPaused();
-                s.causes |= PauseCause.OPERATOR.bit();
-                s.operatorActor = command.actor();
-                s.operatorReason = command.reason();
-                s.operatorUntil = command.until().map(Instant::toEpochMilli).orElse(GuardState.NEVER);
-                if (!wasPaused) {
-                    s.pausedAt = timestamp;
-                }
-                s.trippedBy = correlationId;
+                s.pauseByOperator(command.actor(), command.reason(),
+                        command.until().map(Instant::toEpochMilli).orElse(GuardState.NEVER), timestamp, correlationId);
                 emit(id, s, PauseReason.OPERATOR_PAUSE, false, Optional.empty(), Optional.empty(), timestamp,
                         correlationId, changes);
             }
@@ -176,17 +173,10 @@ public final class EntityGuard {
                 if (breaker.enabled() && s.breakerState != Breaker.State.CLOSED) {
                     materialize(id, s, breaker, timestamp).close(timestamp);
                 }
-                s.causes = 0;
-                s.overLimitBucket = GuardState.NEVER;
-                s.overLimitStreak = 0;
-                s.operatorUntil = GuardState.NEVER;
-                s.operatorActor = command.actor();
-                s.operatorReason = command.reason();
-                s.resumedAt = timestamp;
+                s.resumeByOperator(command.actor(), command.reason(), timestamp);
                 emit(id, s, PauseReason.OPERATOR_RESUME, false, Optional.empty(), Optional.empty(), timestamp,
                         correlationId, changes);
-                s.operatorActor = "";
-                s.operatorReason = "";
+                s.forgetOperator();
             }
         }
     }
@@ -195,8 +185,7 @@ public final class EntityGuard {
     public void tick(String id, GuardState s, long now, RateLimit limit, Consumer<PauseRecord> changes) {
         clock.set(now);
         expireOperatorPause(id, s, now, changes);
-        s.window.advanceTo(window.bucketOf(now));
-        maybeResumeRate(id, s, now, s.window.total(), limit, changes);
+        maybeResumeRate(id, s, now, s.advanceTo(window.bucketOf(now)), limit, changes);
     }
 
     /**
@@ -223,15 +212,10 @@ public final class EntityGuard {
 
     private void expireOperatorPause(String id, GuardState s, long now, Consumer<PauseRecord> changes) {
         if (s.has(PauseCause.OPERATOR) && s.operatorUntil != GuardState.NEVER && now >= s.operatorUntil) {
-            s.causes &= ~PauseCause.OPERATOR.bit();
-            s.operatorUntil = GuardState.NEVER;
-            if (!s.isPaused()) {
-                s.resumedAt = now;
-            }
+            s.endOperatorPause(now);
             emit(id, s, PauseReason.OPERATOR_UNTIL_ELAPSED, false, Optional.empty(), Optional.empty(), now,
                     s.trippedBy, changes);
-            s.operatorActor = "";
-            s.operatorReason = "";
+            s.forgetOperator();
         }
     }
 
@@ -239,14 +223,7 @@ public final class EntityGuard {
                                  Consumer<PauseRecord> changes) {
         boolean real = s.has(PauseCause.RATE);
         if ((real || s.hasShadow(PauseCause.RATE)) && now >= s.rateResumeAt && count <= policy.resumeThreshold(limit)) {
-            if (real) {
-                s.causes &= ~PauseCause.RATE.bit();
-                if (!s.isPaused()) {
-                    s.resumedAt = now;
-                }
-            } else {
-                s.shadowCauses &= ~PauseCause.RATE.bit();
-            }
+            s.clear(PauseCause.RATE, !real, now);
             emit(id, s, PauseReason.COOLDOWN_ELAPSED, !real, Optional.of(rateFigures(count, limit)), Optional.empty(),
                     now, s.trippedBy, changes);
         }
@@ -254,22 +231,7 @@ public final class EntityGuard {
 
     private void pauseForRate(String id, GuardState s, long now, long count, RateLimit limit, String correlationId,
                               boolean shadow, Consumer<PauseRecord> changes) {
-        if (s.resumedAt != GuardState.NEVER && now - s.resumedAt > policy.pauseCountResetAfter().toMillis()) {
-            s.pauseCount = 0;
-        }
-        s.pauseCount++;
-        s.rateResumeAt = now + policy.cooldownFor(s.pauseCount).toMillis();
-        s.overLimitBucket = GuardState.NEVER;
-        s.overLimitStreak = 0;
-        s.trippedBy = correlationId;
-        if (shadow) {
-            s.shadowCauses |= PauseCause.RATE.bit();
-        } else {
-            if (!s.isPaused()) {
-                s.pausedAt = now;
-            }
-            s.causes |= PauseCause.RATE.bit();
-        }
+        s.pauseForRate(now, policy, shadow, correlationId);
         emit(id, s, PauseReason.RATE_LIMIT_EXCEEDED, shadow, Optional.of(rateFigures(count, limit)), Optional.empty(),
                 now, correlationId, changes);
     }
@@ -289,27 +251,12 @@ public final class EntityGuard {
             boolean shadow = breaker.shadow();
             switch (transition.to()) {
                 case OPEN -> {
-                    if (shadow) {
-                        s.shadowCauses |= PauseCause.BREAKER.bit();
-                    } else {
-                        if (!s.isPaused()) {
-                            s.pausedAt = now;
-                        }
-                        s.causes |= PauseCause.BREAKER.bit();
-                    }
-                    s.trippedBy = correlationId;
+                    s.trip(PauseCause.BREAKER, shadow, now, correlationId);
                     emit(id, s, PauseReason.ERROR_RATE, shadow, Optional.empty(), Optional.of(figures), now,
                             correlationId, changes);
                 }
                 case CLOSED -> {
-                    if (shadow) {
-                        s.shadowCauses &= ~PauseCause.BREAKER.bit();
-                    } else {
-                        s.causes &= ~PauseCause.BREAKER.bit();
-                        if (!s.isPaused()) {
-                            s.resumedAt = now;
-                        }
-                    }
+                    s.clear(PauseCause.BREAKER, shadow, now);
                     emit(id, s, PauseReason.BREAKER_CLOSED, shadow, Optional.empty(), Optional.of(figures), now,
                             correlationId, changes);
                 }

@@ -1,19 +1,24 @@
 package org.eventscheduler.topology.guard;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.eventscheduler.topology.pause.PauseCause;
 
 /**
  * Everything the scheduler knows about one guarded entity (a source or a trigger), stored as one value
  * in the entity's state store: its sliding-window count and over-limit streak, why it is paused, and
- * its circuit breaker. Loaded, changed and written back once per record. Fields are package-private
- * and changed only inside {@code guard/}: by {@link EntityGuard} (rate, pauses, operator), by
- * {@link Breaker} (the breaker's state as resilience4j moves it) and by {@link GuardStateSerde} (reading
- * them from the store).
+ * its circuit breaker. Loaded, changed and written back once per record, through
+ * {@link GuardStores#update}. It is the one owner of its fields: {@link EntityGuard} (the rules) and
+ * {@link Breaker} (resilience4j's transitions) read them in {@code guard/}, and change them only through
+ * the methods here, each of which keeps the fields consistent with each other; its binary form is
+ * written and read here too.
  */
 public final class GuardState {
     static final long NEVER = Long.MIN_VALUE;
+    private static final byte VERSION = 2;
 
     final SlidingCount window;
     long overLimitBucket = NEVER;
@@ -45,6 +50,112 @@ public final class GuardState {
     /** A new entity, first seen in {@code bucket}. */
     public static GuardState fresh(long bucket, int buckets) {
         return new GuardState(SlidingCount.empty(bucket, buckets));
+    }
+
+    /** Counts a record in {@code bucket}; returns the count over the window. */
+    long count(long bucket) {
+        window.add(bucket);
+        return window.total();
+    }
+
+    /** Moves the window on to {@code bucket} (time passed without a record); returns the count over it. */
+    long advanceTo(long bucket) {
+        window.advanceTo(bucket);
+        return window.total();
+    }
+
+    /**
+     * {@code cause} now holds ({@code shadow}: only as a shadow decision), tripped by the record with
+     * {@code correlationId}; a real pause that begins now begins at {@code now}.
+     */
+    void trip(PauseCause cause, boolean shadow, long now, String correlationId) {
+        if (shadow) {
+            shadowCauses |= cause.bit();
+        } else {
+            if (!isPaused()) {
+                pausedAt = now;
+            }
+            causes |= cause.bit();
+        }
+        trippedBy = correlationId;
+    }
+
+    /** {@code cause} no longer holds ({@code shadow}: as a shadow decision); when none holds, resumed at {@code now}. */
+    void clear(PauseCause cause, boolean shadow, long now) {
+        if (shadow) {
+            shadowCauses &= ~cause.bit();
+        } else {
+            causes &= ~cause.bit();
+            if (!isPaused()) {
+                resumedAt = now;
+            }
+        }
+    }
+
+    /**
+     * A rate pause (or its shadow) starts at {@code now}: one more in the pause count (which starts
+     * again after {@code pause-count-reset-after} without a pause), the cooldown that count earns, and
+     * a new over-limit streak afterwards.
+     */
+    void pauseForRate(long now, PausePolicy policy, boolean shadow, String correlationId) {
+        if (resumedAt != NEVER && now - resumedAt > policy.pauseCountResetAfter().toMillis()) {
+            pauseCount = 0;
+        }
+        pauseCount++;
+        rateResumeAt = now + policy.cooldownFor(pauseCount).toMillis();
+        overLimitBucket = NEVER;
+        overLimitStreak = 0;
+        trip(PauseCause.RATE, shadow, now, correlationId);
+    }
+
+    /** An operator paused the entity at {@code now}, until {@code until} ({@link #NEVER}: until a resume). */
+    void pauseByOperator(String actor, String reason, long until, long now, String correlationId) {
+        operatorActor = actor;
+        operatorReason = reason;
+        operatorUntil = until;
+        trip(PauseCause.OPERATOR, false, now, correlationId);
+    }
+
+    /**
+     * An operator resumed the entity at {@code now}: every cause is cleared and the over-limit streak
+     * starts again; the operator's figures stay for the record of the resume ({@link #forgetOperator}).
+     */
+    void resumeByOperator(String actor, String reason, long now) {
+        causes = 0;
+        overLimitBucket = NEVER;
+        overLimitStreak = 0;
+        operatorUntil = NEVER;
+        operatorActor = actor;
+        operatorReason = reason;
+        resumedAt = now;
+    }
+
+    /** The operator's pause reached its {@code until} at {@code now}. */
+    void endOperatorPause(long now) {
+        operatorUntil = NEVER;
+        clear(PauseCause.OPERATOR, false, now);
+    }
+
+    /** Forgets who paused or resumed it, once the record of that has been written. */
+    void forgetOperator() {
+        operatorActor = "";
+        operatorReason = "";
+    }
+
+    /**
+     * resilience4j moved the breaker to {@code target}; an open breaker waits until {@code openUntil}.
+     * No probe is handed out in the new state yet, and its history starts anew.
+     */
+    void breakerMoved(Breaker.State target, long openUntil, BreakerSettings settings) {
+        breakerState = target;
+        breakerOpenUntil = target == Breaker.State.OPEN ? openUntil : NEVER;
+        halfOpenProbes = 0;
+        resetHistory(settings);
+    }
+
+    /** The half-open breaker handed out one more probe. */
+    void countProbe() {
+        halfOpenProbes++;
     }
 
     /** Records that the count is over the limit in {@code bucket}; returns the streak of consecutive buckets. */
@@ -113,12 +224,12 @@ public final class GuardState {
     }
 
     /** Starts the breaker's history anew for the state it is now in (after a transition). */
-    void resetHistory(BreakerSettings settings) {
+    private void resetHistory(BreakerSettings settings) {
         history = BreakerHistory.empty(settings, breakerState);
         storedHistory = null;
     }
 
-    byte[] historyBytes() {
+    private byte[] historyBytes() {
         if (history != null) {
             ByteBuffer buffer = ByteBuffer.allocate(history.byteSize());
             history.write(buffer);
@@ -127,8 +238,95 @@ public final class GuardState {
         return storedHistory;
     }
 
-    void storedHistory(byte[] bytes) {
+    private void storedHistory(byte[] bytes) {
         this.storedHistory = bytes;
         this.history = null;
+    }
+
+    /**
+     * The compact binary form, read and written on every record (and in the changelog).
+     * Layout, version 2: version, causes, shadow causes, window (head bucket, bucket count, counts),
+     * over-limit bucket and streak, paused-at, rate resume-at, resumed-at, pause count, tripped-by,
+     * operator until / actor / reason, breaker state, open-until, half-open probes, breaker history
+     * (length-prefixed, read lazily with the entity's breaker settings). Strings are length-prefixed
+     * UTF-8. A stored window with another bucket count than configured (the window was reconfigured) is
+     * read as empty.
+     */
+    byte[] toBytes() {
+        byte[] tripped = utf8(trippedBy);
+        byte[] actor = utf8(operatorActor);
+        byte[] reason = utf8(operatorReason);
+        byte[] historyBytes = historyBytes();
+        int size = 1 + 1 + 1 + 8 + 4 + 4 * window.buckets() + 8 + 4 + 8 + 8 + 8 + 4 + 4 + tripped.length
+                + 8 + 4 + actor.length + 4 + reason.length + 1 + 8 + 4 + 4 + (historyBytes == null ? 0 : historyBytes.length);
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        buffer.put(VERSION).put((byte) causes).put((byte) shadowCauses)
+                .putLong(window.headBucket()).putInt(window.buckets());
+        for (int slot = 0; slot < window.buckets(); slot++) {
+            buffer.putInt(window.countIn(slot));
+        }
+        buffer.putLong(overLimitBucket).putInt(overLimitStreak)
+                .putLong(pausedAt).putLong(rateResumeAt).putLong(resumedAt)
+                .putInt(pauseCount).putInt(tripped.length).put(tripped)
+                .putLong(operatorUntil).putInt(actor.length).put(actor).putInt(reason.length).put(reason)
+                .put((byte) breakerState.ordinal()).putLong(breakerOpenUntil).putInt(halfOpenProbes);
+        if (historyBytes == null) {
+            buffer.putInt(-1);
+        } else {
+            buffer.putInt(historyBytes.length).put(historyBytes);
+        }
+        return buffer.array();
+    }
+
+    /** Reads the binary form of {@link #toBytes()}; a window of another bucket count than {@code buckets} is read as empty. */
+    static GuardState fromBytes(byte[] bytes, int buckets) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        byte version = buffer.get();
+        if (version != VERSION) {
+            throw new SerializationException("unknown guard-state version " + version);
+        }
+        int causes = buffer.get();
+        int shadowCauses = buffer.get();
+        long headBucket = buffer.getLong();
+        int storedBuckets = buffer.getInt();
+        int[] counts = new int[storedBuckets];
+        for (int slot = 0; slot < storedBuckets; slot++) {
+            counts[slot] = buffer.getInt();
+        }
+        GuardState state = new GuardState(storedBuckets == buckets
+                ? new SlidingCount(headBucket, counts)
+                : SlidingCount.empty(headBucket, buckets));
+        state.causes = causes;
+        state.shadowCauses = shadowCauses;
+        state.overLimitBucket = buffer.getLong();
+        state.overLimitStreak = buffer.getInt();
+        state.pausedAt = buffer.getLong();
+        state.rateResumeAt = buffer.getLong();
+        state.resumedAt = buffer.getLong();
+        state.pauseCount = buffer.getInt();
+        state.trippedBy = string(buffer);
+        state.operatorUntil = buffer.getLong();
+        state.operatorActor = string(buffer);
+        state.operatorReason = string(buffer);
+        state.breakerState = Breaker.State.values()[buffer.get()];
+        state.breakerOpenUntil = buffer.getLong();
+        state.halfOpenProbes = buffer.getInt();
+        int historyLength = buffer.getInt();
+        if (historyLength >= 0) {
+            byte[] history = new byte[historyLength];
+            buffer.get(history);
+            state.storedHistory(history);
+        }
+        return state;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.getInt()];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -26,14 +26,35 @@ public final class GuardStores {
         this.paused = paused;
     }
 
-    /** The entity's state, or a fresh one. */
-    public GuardState load(String id, long timestamp) {
-        GuardState state = states.get(id);
-        return state == null ? guard.fresh(timestamp) : state;
+    /**
+     * One change of one entity's state, made between loading it and saving it back. {@code input} is
+     * whatever the change is about (the record, the event), so that a processor can keep one change
+     * object for all records instead of capturing each record in a new one.
+     *
+     * @param <I> what the change is about
+     * @param <R> what the change decided (one that decides nothing says whether the entity is paused now)
+     */
+    @FunctionalInterface
+    public interface Change<I, R> {
+        R apply(GuardState state, I input);
     }
 
-    /** Writes the state back, and keeps the paused index in step when the next check moved. */
-    public void save(String id, GuardState state, long previousNextCheck) {
+    /**
+     * Changes the state of entity {@code id} at record time {@code timestamp}: loads it (a fresh one
+     * when the entity has none), applies {@code change}, writes it back and keeps the paused index in
+     * step. The only way the stage changes an entity's state, so none can forget to save it or take
+     * the index entry after the change instead of before. When the change throws, nothing is saved.
+     *
+     * @return what the change decided
+     */
+    public <I, R> R update(String id, long timestamp, I input, Change<? super I, ? extends R> change) {
+        GuardState state = states.get(id);
+        return change(id, state == null ? guard.fresh(timestamp) : state, input, change);
+    }
+
+    private <I, R> R change(String id, GuardState state, I input, Change<? super I, ? extends R> change) {
+        long previousNextCheck = guard.nextCheck(state);
+        R result = change.apply(state, input);
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
@@ -43,6 +64,7 @@ public final class GuardStores {
                 paused.put(id, nextCheck);
             }
         }
+        return result;
     }
 
     /** Lets the guard look at every paused entity whose next check is due by {@code streamTime}. */
@@ -56,15 +78,17 @@ public final class GuardStores {
                 }
             }
         }
+        Change<String, Boolean> tick = (state, id) -> {
+            guard.tick(id, state, streamTime, rateLimit.apply(id), changes);
+            return state.isPaused();
+        };
         for (String id : due) {
             GuardState state = states.get(id);
             if (state == null) {
                 paused.delete(id);
-                continue;
+            } else {
+                change(id, state, id, tick);
             }
-            long nextCheck = guard.nextCheck(state);
-            guard.tick(id, state, streamTime, rateLimit.apply(id), changes);
-            save(id, state, nextCheck);
         }
     }
 

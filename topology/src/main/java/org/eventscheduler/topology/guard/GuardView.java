@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eventscheduler.topology.pause.PauseCause;
 
 /**
  * What the admin API shows of a guarded entity: its pause state and causes, its rate against its limit

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eventscheduler.topology.ThrottleReason;
-import org.eventscheduler.topology.event.InvalidReason;
+import org.eventscheduler.topology.reject.InvalidReason;
 import org.eventscheduler.topology.pause.EntityType;
 
 /**

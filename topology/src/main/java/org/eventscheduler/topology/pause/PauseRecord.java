@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.eventscheduler.topology.guard.PauseCause;
 
 /**
  * The value of a record in the compacted {@code scheduler.paused} changelog: the whole pause state of

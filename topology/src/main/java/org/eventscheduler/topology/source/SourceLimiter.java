@@ -19,9 +19,11 @@ import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.event.RejectedEvent;
 import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
+import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.metrics.SchedulerMetrics.IngressOutcome;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
@@ -44,16 +46,22 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     /** How often (wall clock) the latest processed event time of the task is published for the health endpoint. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
-    private final SourceLimiting settings;
+    private final GuardTiming timing;
+    private final SourcePolicies policies;
     private final AdmittedEventCheck check;
     private final SchedulerMetrics metrics;
+    /** The changes of a source's state, one object each for every record of the task. */
+    private final GuardStores.Change<Record<byte[], SourceInput>, SourceDecision> eventArrives = this::eventArrives;
+    private final GuardStores.Change<Record<byte[], SourceInput>, Boolean> eventRejected = this::eventRejected;
+    private final GuardStores.Change<Record<byte[], SourceInput>, Boolean> commandApplied = this::commandApplied;
     private EntityGuard guard;
     private ProcessorContext<String, SourceDecision> context;
     private GuardStores stores;
     private long latestEventTime = Long.MIN_VALUE;
 
-    SourceLimiter(SourceLimiting settings, AdmittedEventCheck check, SchedulerMetrics metrics) {
-        this.settings = settings;
+    SourceLimiter(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics) {
+        this.timing = timing;
+        this.policies = policies;
         this.check = check;
         this.metrics = metrics;
     }
@@ -61,11 +69,10 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     @Override
     public void init(ProcessorContext<String, SourceDecision> context) {
         this.context = context;
-        this.guard = new EntityGuard(EntityType.SOURCE, settings.window(), settings.policy(), settings.instanceId(),
-                metrics);
+        this.guard = new EntityGuard(EntityType.SOURCE, timing, metrics);
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.SOURCE_STATES),
                 context.getStateStore(StoreNames.PAUSED_SOURCES));
-        context.schedule(settings.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
+        context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         context.schedule(IDLE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleSources);
         context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
     }
@@ -101,59 +108,84 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
 
     private void decide(Record<byte[], SourceInput> record, IngressEvent event, Span span) {
         String source = event.source();
+        latestEventTime = Math.max(latestEventTime, record.timestamp());
+        SourceDecision decision = stores.update(source, record.timestamp(), record, eventArrives);
+        span.setAttribute(Tracing.SOURCE, source);
+        span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
+        switch (decision) {
+            case SourceDecision.Admitted admitted -> {
+                span.setAttribute(Tracing.DECISION, EntityGuard.Verdict.ADMIT.code());
+                admit(record, admitted);
+            }
+            case SourceDecision.Held held -> {
+                span.setAttribute(Tracing.DECISION, (held.reason() == ThrottleReason.RATE_LIMITED
+                        ? EntityGuard.Verdict.HOLD_OVER_LIMIT : EntityGuard.Verdict.HOLD_PAUSED).code());
+                hold(record, held);
+            }
+            case SourceDecision.PauseChanged changed -> throw new IllegalStateException("an event is admitted or held");
+        }
+    }
+
+    /**
+     * An event of the source: counted, limited, let through its breaker or not; an admitted event is
+     * checked by the stages after this one and its outcome recorded by the breaker.
+     */
+    private SourceDecision eventArrives(GuardState state, Record<byte[], SourceInput> record) {
+        IngressEvent event = (IngressEvent) record.value();
+        String source = event.source();
         long timestamp = record.timestamp();
-        latestEventTime = Math.max(latestEventTime, timestamp);
-        GuardState state = stores.load(source, timestamp);
-        long nextCheck = guard.nextCheck(state);
-        SourcePolicy policy = settings.policies().policyFor(source);
+        SourcePolicy policy = policies.policyFor(source);
         Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
         EntityGuard.Verdict verdict = guard.arrive(source, state, timestamp, policy.rateLimit(), policy.breaker(),
                 event.correlationId(), changes);
-        AdmittedEventCheck.Result checked = AdmittedEventCheck.Result.USABLE;
-        if (verdict == EntityGuard.Verdict.ADMIT) {
-            checked = check.check(event, record.headers());
-            guard.outcome(source, state, timestamp, policy.breaker(), checked.eventAtFault(), event.correlationId(),
-                    changes);
-        }
+        SourceDecision decision = switch (verdict) {
+            case ADMIT -> {
+                AdmittedEventCheck.Result checked = check.check(event, record.headers());
+                guard.outcome(source, state, timestamp, policy.breaker(), checked.eventAtFault(),
+                        event.correlationId(), changes);
+                yield new SourceDecision.Admitted(event, checked);
+            }
+            case HOLD_OVER_LIMIT -> new SourceDecision.Held(event, ThrottleReason.RATE_LIMITED);
+            case HOLD_PAUSED -> new SourceDecision.Held(event, ThrottleReason.SOURCE_PAUSED);
+        };
         metrics.sourceEvent(source, state.windowCount());
         metrics.ingressLag(System.currentTimeMillis() - timestamp);
-        stores.save(source, state, nextCheck);
-        span.setAttribute(Tracing.SOURCE, source);
-        span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());
-        span.setAttribute(Tracing.DECISION, verdict.code());
-        switch (verdict) {
-            case ADMIT -> admit(record, event, checked);
-            case HOLD_OVER_LIMIT -> hold(record, event, ThrottleReason.RATE_LIMITED);
-            case HOLD_PAUSED -> hold(record, event, ThrottleReason.SOURCE_PAUSED);
-        }
+        return decision;
     }
 
     /** An invalid event of a known source: a failure for the source's breaker, then the DLQ. */
     private void onRejected(Record<byte[], SourceInput> record, RejectedEvent rejected) {
-        String source = rejected.source();
-        long timestamp = record.timestamp();
-        GuardState state = stores.load(source, timestamp);
-        long nextCheck = guard.nextCheck(state);
-        SourcePolicy policy = settings.policies().policyFor(source);
-        String correlationId = rejected.error().correlationId().orElse(source);
-        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
-        if (guard.acquire(source, state, timestamp, policy.breaker(), correlationId, changes)) {
-            guard.outcome(source, state, timestamp, policy.breaker(), true, correlationId, changes);
-        }
-        stores.save(source, state, nextCheck);
+        stores.update(rejected.source(), record.timestamp(), record, eventRejected);
         throw rejected.error();
     }
 
+    private Boolean eventRejected(GuardState state, Record<byte[], SourceInput> record) {
+        RejectedEvent rejected = (RejectedEvent) record.value();
+        String source = rejected.source();
+        long timestamp = record.timestamp();
+        BreakerSettings breaker = policies.policyFor(source).breaker();
+        String correlationId = rejected.error().correlationId().orElse(source);
+        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        boolean permitted = guard.acquire(source, state, timestamp, breaker, correlationId, changes);
+        if (permitted) {
+            guard.outcome(source, state, timestamp, breaker, true, correlationId, changes);
+        }
+        return permitted;
+    }
+
     private void onControl(Record<byte[], SourceInput> record, SourceControl control) {
+        stores.update(control.source(), record.timestamp(), record, commandApplied);
+    }
+
+    private Boolean commandApplied(GuardState state, Record<byte[], SourceInput> record) {
+        SourceControl control = (SourceControl) record.value();
         String source = control.source();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(source, timestamp);
-        long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        guard.control(source, state, control.command(), timestamp, settings.policies().policyFor(source).breaker(),
+        guard.control(source, state, control.command(), timestamp, policies.policyFor(source).breaker(),
                 correlationId, change -> forwardChange(change, timestamp));
-        stores.save(source, state, nextCheck);
+        return state.isPaused();
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -162,19 +194,20 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         context.forward(new Record<>(change.key(), new SourceDecision.PauseChanged(change), timestamp, headers));
     }
 
-    private void admit(Record<byte[], SourceInput> record, IngressEvent event, AdmittedEventCheck.Result checked) {
+    private void admit(Record<byte[], SourceInput> record, SourceDecision.Admitted admitted) {
         metrics.ingress(IngressOutcome.ACCEPTED);
-        context.forward(new Record<>(event.source(), new SourceDecision.Admitted(event, checked), record.timestamp(),
-                outputHeaders(record, event)));
+        IngressEvent event = admitted.event();
+        context.forward(new Record<>(event.source(), admitted, record.timestamp(), outputHeaders(record, event)));
     }
 
-    private void hold(Record<byte[], SourceInput> record, IngressEvent event, ThrottleReason reason) {
+    private void hold(Record<byte[], SourceInput> record, SourceDecision.Held held) {
+        ThrottleReason reason = held.reason();
         metrics.ingress(reason == ThrottleReason.SOURCE_PAUSED ? IngressOutcome.PAUSED_SOURCE : IngressOutcome.THROTTLED);
         metrics.throttled(EntityType.SOURCE, reason);
+        IngressEvent event = held.event();
         Headers headers = outputHeaders(record, event);
         SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
-        context.forward(new Record<>(event.source(), new SourceDecision.Held(event, reason), record.timestamp(),
-                headers));
+        context.forward(new Record<>(event.source(), held, record.timestamp(), headers));
     }
 
     /**
@@ -191,13 +224,13 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     private void resumeDueSources(long streamTime) {
-        stores.tickDue(streamTime, source -> settings.policies().policyFor(source).rateLimit(),
+        stores.tickDue(streamTime, source -> policies.policyFor(source).rateLimit(),
                 change -> forwardChange(change, streamTime));
     }
 
     private void forgetIdleSources(long streamTime) {
-        long windowStart = settings.window().bucketOf(streamTime) - settings.window().buckets() + 1;
-        long resetMillis = settings.policy().pauseCountResetAfter().toMillis();
+        long windowStart = timing.window().bucketOf(streamTime) - timing.window().buckets() + 1;
+        long resetMillis = timing.policy().pauseCountResetAfter().toMillis();
         stores.forget(state -> state.isForgettable(streamTime, windowStart, resetMillis));
     }
 }

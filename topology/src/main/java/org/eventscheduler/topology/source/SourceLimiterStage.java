@@ -7,6 +7,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.event.SourceInput;
 import org.eventscheduler.topology.guard.GuardStateSerde;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 
 /** The source limiter's part of the topology: its state stores and its processor. */
@@ -18,10 +19,10 @@ public final class SourceLimiterStage {
     }
 
     /** Adds the limiter's stores, persistent and changelogged, so state survives restarts and rebalances. */
-    public static void addStores(StreamsBuilder builder, SourceLimiting settings) {
+    public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.SOURCE_STATES),
-                        Serdes.String(), new GuardStateSerde(settings.window().buckets()))
+                        Serdes.String(), new GuardStateSerde(timing.window().buckets()))
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),
@@ -34,7 +35,7 @@ public final class SourceLimiterStage {
      * outcome (see {@link AdmittedEventCheck}).
      */
     public static ProcessorSupplier<byte[], SourceInput, String, SourceDecision> processor(
-            SourceLimiting settings, AdmittedEventCheck check, SchedulerMetrics metrics) {
-        return () -> new SourceLimiter(settings, check, metrics);
+            GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics) {
+        return () -> new SourceLimiter(timing, policies, check, metrics);
     }
 }

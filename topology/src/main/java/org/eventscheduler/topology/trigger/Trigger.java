@@ -9,16 +9,14 @@ public final class Trigger {
     private final TriggerDefinition definition;
     private final Optional<ContentFilter> filter;
     private final InputTemplate.Builder input;
-    private final RateLimit rateLimit;
-    private final BreakerSettings breaker;
+    private final TriggerPolicy policy;
 
     Trigger(TriggerDefinition definition, Optional<ContentFilter> filter, InputTemplate.Builder input,
             RateLimit rateLimit, BreakerSettings breaker) {
         this.definition = definition;
         this.filter = filter;
         this.input = input;
-        this.rateLimit = rateLimit;
-        this.breaker = breaker;
+        this.policy = new TriggerPolicy(rateLimit, breaker);
     }
 
     public String id() {
@@ -38,11 +36,16 @@ public final class Trigger {
     }
 
     public RateLimit rateLimit() {
-        return rateLimit;
+        return policy.rateLimit();
     }
 
     public BreakerSettings breaker() {
-        return breaker;
+        return policy.breaker();
+    }
+
+    /** Its rate limit and breaker, the defaults filled in for what its definition leaves out. */
+    public TriggerPolicy policy() {
+        return policy;
     }
 
     /** Evaluates the content filter on a candidate (its source and type already match); never fails on an event. */

@@ -2,6 +2,7 @@ package org.eventscheduler.topology.trigger;
 
 import static org.eventscheduler.topology.config.InvalidConfigException.require;
 
+import java.util.Optional;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.RateLimit;
 
@@ -15,5 +16,14 @@ public record TriggerDefaults(RateLimit rateLimit, BreakerSettings breaker) {
     public TriggerDefaults {
         require(rateLimit != null, "rate-limit", "is required");
         require(breaker != null, "breaker", "is required");
+    }
+
+    /**
+     * The policy of a trigger: its own when it is defined and valid (its definition's limits, these
+     * defaults for what it leaves out), else these defaults. The one answer to "what guards this
+     * trigger", for the trigger stage and the admin API alike.
+     */
+    public TriggerPolicy policyOf(Optional<Trigger> trigger) {
+        return trigger.isPresent() ? trigger.get().policy() : new TriggerPolicy(rateLimit, breaker);
     }
 }

@@ -61,6 +61,18 @@ public final class TriggerDefinitions {
         }
     }
 
+    /**
+     * Reads the definition a {@code scheduler.triggers} record holds, as the topology reads it: the
+     * record key is the trigger's id, so a definition that names another id is rejected.
+     */
+    public static TriggerDefinition fromRecord(String key, byte[] json) {
+        TriggerDefinition definition = read(key, json);
+        if (!key.equals(definition.id())) {
+            throw new InvalidTriggerException(key, "id", "must equal the record key, was " + definition.id());
+        }
+        return definition;
+    }
+
     public static byte[] write(TriggerDefinition definition) {
         try {
             return JSON.writeValueAsBytes(definition);

@@ -1,7 +1,7 @@
 package org.eventscheduler.topology.trigger;
 
-import org.eventscheduler.topology.event.InvalidReason;
-import org.eventscheduler.topology.event.RejectedRecordException;
+import org.eventscheduler.topology.reject.InvalidReason;
+import org.eventscheduler.topology.reject.RejectedRecordException;
 
 /** A trigger failed on one event: its filter could not be evaluated or its input could not be built. */
 public final class TriggerEvaluationException extends RejectedRecordException {

@@ -11,8 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.WireJson;
 import org.eventscheduler.topology.control.ControlCommand;
-import org.eventscheduler.topology.event.InvalidReason;
-import org.eventscheduler.topology.event.RejectedRecordException;
+import org.eventscheduler.topology.reject.InvalidReason;
+import org.eventscheduler.topology.reject.RejectedRecordException;
 
 /** The JSON serdes of the trigger side: the {@code by-trigger} topic, start results and workflow starts. */
 public final class TriggerJson {

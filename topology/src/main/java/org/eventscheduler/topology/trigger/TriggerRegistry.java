@@ -43,11 +43,7 @@ public final class TriggerRegistry {
             return Optional.empty();
         }
         try {
-            TriggerDefinition definition = TriggerDefinitions.read(id, json.get());
-            if (!id.equals(definition.id())) {
-                throw new InvalidTriggerException(id, "id", "must equal the record key, was " + definition.id());
-            }
-            triggers.put(id, TriggerDefinitions.compile(definition, defaults));
+            triggers.put(id, TriggerDefinitions.compile(TriggerDefinitions.fromRecord(id, json.get()), defaults));
             rejected.remove(id);
             stale = true;
             return Optional.empty();
@@ -80,6 +76,11 @@ public final class TriggerRegistry {
     /** A trigger by id, enabled or not; empty when unknown or rejected. */
     public Optional<Trigger> trigger(String id) {
         return Optional.ofNullable(triggers.get(id));
+    }
+
+    /** What guards trigger {@code id}: its own policy, or the defaults when it is unknown or rejected. */
+    public TriggerPolicy policyOf(String id) {
+        return defaults.policyOf(trigger(id));
     }
 
     /** Why the definition of {@code id} was rejected, if it was. */

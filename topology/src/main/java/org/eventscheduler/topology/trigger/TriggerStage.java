@@ -17,11 +17,10 @@ import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
-import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
-import org.eventscheduler.topology.source.SourceLimiting;
 
 /**
  * Guards every trigger, partitioned by trigger id so that its limit is exact across input partitions:
@@ -30,14 +29,20 @@ import org.eventscheduler.topology.source.SourceLimiting;
  * holds them in {@code scheduler.throttled}; dead-letters failed evaluations.
  */
 final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision> {
-    private final SourceLimiting timing;
+    private final GuardTiming timing;
     private final TriggerRegistry registry;
     private final SchedulerMetrics metrics;
+    /** The changes of a trigger's state, one object each for every record of the task. */
+    private final GuardStores.Change<Record<String, TriggerInput>, EntityGuard.Verdict> matchArrives =
+            this::matchArrives;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> evaluationFailed = this::evaluationFailed;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> resultRecorded = this::resultRecorded;
+    private final GuardStores.Change<Record<String, TriggerInput>, Boolean> commandApplied = this::commandApplied;
     private EntityGuard guard;
     private ProcessorContext<String, TriggerDecision> context;
     private GuardStores stores;
 
-    TriggerStage(SourceLimiting timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+    TriggerStage(GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
         this.timing = timing;
         this.registry = registry;
         this.metrics = metrics;
@@ -46,7 +51,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     @Override
     public void init(ProcessorContext<String, TriggerDecision> context) {
         this.context = context;
-        this.guard = new EntityGuard(EntityType.TRIGGER, timing.window(), timing.policy(), timing.instanceId(), metrics);
+        this.guard = new EntityGuard(EntityType.TRIGGER, timing, metrics);
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.TRIGGER_STATES),
                 context.getStateStore(StoreNames.PAUSED_TRIGGERS));
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
@@ -79,20 +84,11 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private void onMatch(Record<String, TriggerInput> record, TriggerInput.Match match) {
         String id = match.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
-        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
-        metrics.triggerMatch(id, state.windowCount());
         if (match.error().isPresent()) {
-            if (guard.acquire(id, state, timestamp, breaker(id), match.correlationId(), changes)) {
-                guard.outcome(id, state, timestamp, breaker(id), true, match.correlationId(), changes);
-            }
-            stores.save(id, state, nextCheck);
+            stores.update(id, timestamp, record, evaluationFailed);
             throw new TriggerEvaluationException(id, match.error().get());
         }
-        EntityGuard.Verdict verdict = guard.arrive(id, state, timestamp, rateLimit(id), breaker(id),
-                match.correlationId(), changes);
-        stores.save(id, state, nextCheck);
+        EntityGuard.Verdict verdict = stores.update(id, timestamp, record, matchArrives);
         Headers headers = outputHeaders(record);
         Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
         Span.current().setAttribute(Tracing.REASON, verdict.code());
@@ -104,6 +100,32 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             case HOLD_OVER_LIMIT -> hold(id, match, ThrottleReason.TRIGGER_RATE_LIMITED, timestamp, headers);
             case HOLD_PAUSED -> hold(id, match, ThrottleReason.TRIGGER_PAUSED, timestamp, headers);
         }
+    }
+
+    /** A match of the trigger: counted, limited, let through its breaker or not. */
+    private EntityGuard.Verdict matchArrives(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Match match = (TriggerInput.Match) record.value();
+        String id = match.triggerId();
+        long timestamp = record.timestamp();
+        metrics.triggerMatch(id, state.windowCount());
+        TriggerPolicy policy = registry.policyOf(id);
+        return guard.arrive(id, state, timestamp, policy.rateLimit(), policy.breaker(), match.correlationId(),
+                change -> forwardChange(change, timestamp));
+    }
+
+    /** The trigger failed on an event for a reason of its own: a failure for its breaker. */
+    private Boolean evaluationFailed(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Match match = (TriggerInput.Match) record.value();
+        String id = match.triggerId();
+        long timestamp = record.timestamp();
+        metrics.triggerMatch(id, state.windowCount());
+        BreakerSettings breaker = registry.policyOf(id).breaker();
+        Consumer<PauseRecord> changes = change -> forwardChange(change, timestamp);
+        boolean permitted = guard.acquire(id, state, timestamp, breaker, match.correlationId(), changes);
+        if (permitted) {
+            guard.outcome(id, state, timestamp, breaker, true, match.correlationId(), changes);
+        }
+        return permitted;
     }
 
     private void hold(String id, TriggerInput.Match match, ThrottleReason reason, long timestamp, Headers headers) {
@@ -119,34 +141,34 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             return;
         }
         metrics.startResult(result.failed() ? "failure" : "success");
+        stores.update(id, record.timestamp(), record, resultRecorded);
+    }
+
+    /** A start result: a success or a failure for the trigger's breaker. */
+    private Boolean resultRecorded(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.StartResult result = (TriggerInput.StartResult) record.value();
+        String id = result.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(result.eventId());
-        guard.outcome(id, state, timestamp, breaker(id), result.failed(), correlationId,
+        guard.outcome(id, state, timestamp, registry.policyOf(id).breaker(), result.failed(), correlationId,
                 change -> forwardChange(change, timestamp));
-        stores.save(id, state, nextCheck);
+        return state.isPaused();
     }
 
     private void onControl(Record<String, TriggerInput> record, TriggerInput.Control control) {
+        stores.update(control.triggerId(), record.timestamp(), record, commandApplied);
+    }
+
+    private Boolean commandApplied(GuardState state, Record<String, TriggerInput> record) {
+        TriggerInput.Control control = (TriggerInput.Control) record.value();
         String id = control.triggerId();
         long timestamp = record.timestamp();
-        GuardState state = stores.load(id, timestamp);
-        long nextCheck = guard.nextCheck(state);
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        guard.control(id, state, control.command(), timestamp, breaker(id), correlationId,
+        guard.control(id, state, control.command(), timestamp, registry.policyOf(id).breaker(), correlationId,
                 change -> forwardChange(change, timestamp));
-        stores.save(id, state, nextCheck);
-    }
-
-    private RateLimit rateLimit(String id) {
-        return registry.trigger(id).map(Trigger::rateLimit).orElse(registry.defaults().rateLimit());
-    }
-
-    private BreakerSettings breaker(String id) {
-        return registry.trigger(id).map(Trigger::breaker).orElse(registry.defaults().breaker());
+        return state.isPaused();
     }
 
     private void forwardChange(PauseRecord change, long timestamp) {
@@ -167,6 +189,6 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     private void resumeDueTriggers(long streamTime) {
-        stores.tickDue(streamTime, this::rateLimit, change -> forwardChange(change, streamTime));
+        stores.tickDue(streamTime, id -> registry.policyOf(id).rateLimit(), change -> forwardChange(change, streamTime));
     }
 }

@@ -10,10 +10,10 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardStateSerde;
+import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.source.AdmittedEventCheck;
 import org.eventscheduler.topology.source.SourceDecision;
-import org.eventscheduler.topology.source.SourceLimiting;
 
 /** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
 public final class TriggerStages {
@@ -36,7 +36,7 @@ public final class TriggerStages {
     }
 
     /** Adds the stage's stores, persistent and changelogged: breaker and pause state survive restarts and rebalances. */
-    public static void addStores(StreamsBuilder builder, SourceLimiting timing) {
+    public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.TRIGGER_STATES),
                         Serdes.String(), new GuardStateSerde(timing.window().buckets()))
@@ -67,7 +67,7 @@ public final class TriggerStages {
     }
 
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(
-            SourceLimiting timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+            GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
         return () -> new TriggerStage(timing, registry, metrics);
     }
 

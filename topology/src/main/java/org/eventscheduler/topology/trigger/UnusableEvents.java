@@ -8,8 +8,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.eventscheduler.topology.SchedulerHeaders;
-import org.eventscheduler.topology.event.InvalidReason;
-import org.eventscheduler.topology.event.RejectedRecordException;
+import org.eventscheduler.topology.reject.InvalidReason;
+import org.eventscheduler.topology.reject.RejectedRecordException;
 import org.eventscheduler.topology.source.SourceDecision;
 
 /**

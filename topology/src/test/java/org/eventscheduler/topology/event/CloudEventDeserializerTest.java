@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eventscheduler.topology.Events;
+import org.eventscheduler.topology.reject.InvalidReason;
 import org.junit.jupiter.api.Test;
 
 class CloudEventDeserializerTest {

@@ -2,6 +2,7 @@ package org.eventscheduler.topology.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.eventscheduler.topology.pause.PauseCause;
 import org.junit.jupiter.api.Test;
 
 class SlidingCountTest {

@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.guard;
+package org.eventscheduler.topology.pause;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -15,7 +15,8 @@ public enum PauseCause {
     /** An operator paused it; clears on an operator resume or at the pause's own {@code until}. */
     OPERATOR;
 
-    int bit() {
+    /** The cause's bit in a set of causes kept as an {@code int} (as {@code GuardState} keeps them). */
+    public int bit() {
         return 1 << ordinal();
     }
 
@@ -34,7 +35,8 @@ public enum PauseCause {
         throw new IllegalArgumentException("unknown pause cause " + code);
     }
 
-    static List<PauseCause> of(int bits) {
+    /** The causes in a set kept as an {@code int}, in declaration order. */
+    public static List<PauseCause> of(int bits) {
         List<PauseCause> causes = new ArrayList<>(3);
         for (PauseCause cause : values()) {
             if ((bits & cause.bit()) != 0) {

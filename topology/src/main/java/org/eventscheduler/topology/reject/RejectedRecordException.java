@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.event;
+package org.eventscheduler.topology.reject;
 
 /**
  * A record on one of the scheduler's inputs that cannot be used (an operator command, a start result,
@@ -13,7 +13,7 @@ public class RejectedRecordException extends RuntimeException {
         this.reason = reason;
     }
 
-    RejectedRecordException(InvalidReason reason, String detail, Throwable cause) {
+    protected RejectedRecordException(InvalidReason reason, String detail, Throwable cause) {
         super(reason.code() + ": " + detail, cause);
         this.reason = reason;
     }

@@ -1,4 +1,4 @@
-package org.eventscheduler.topology;
+package org.eventscheduler.topology.failure;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;

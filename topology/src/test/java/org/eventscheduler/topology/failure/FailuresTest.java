@@ -1,4 +1,4 @@
-package org.eventscheduler.topology;
+package org.eventscheduler.topology.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

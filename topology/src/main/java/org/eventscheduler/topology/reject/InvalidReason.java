@@ -1,4 +1,4 @@
-package org.eventscheduler.topology.event;
+package org.eventscheduler.topology.reject;
 
 /**
  * Why a record was dead-lettered. The {@link #code()} is a stable contract: it is written
