@@ -16,25 +16,15 @@ import java.lang.management.ManagementFactory;
  * S3: the scheduler's throughput with 1,000 sources against the same number of events from as many
  * distinct sources (each seen once), and the process's resident memory meanwhile, sampled every 250 ms.
  */
-final class CardinalityScenario implements PipelineBench.Scenario {
-    private final int events;
-    private final int reps;
-
-    CardinalityScenario(int events, int reps) {
-        this.events = events;
-        this.reps = reps;
-    }
-
-    private Harness harness;
+record CardinalityScenario(int events, int reps) implements PipelineBench.Scenario {
 
     @Override
     public void run(Harness harness) throws Exception {
-        this.harness = harness;
-        cardinality(events, reps);
+        cardinality(harness, events, reps);
     }
 
     /** Drains the whole input; records per second from RUNNING until every input of every sub-topology is committed. */
-    private double drain(Pipeline pipeline, String input, int events) throws Exception {
+    private double drain(Harness harness, Pipeline pipeline, String input, int events) throws Exception {
         try (pipeline) {
             pipeline.start();
             Harness.awaitRunning(pipeline.streams());
@@ -59,7 +49,7 @@ final class CardinalityScenario implements PipelineBench.Scenario {
     }
 
     /** A drain like S1's, sampling the RSS every 250 ms; returns records/s and the largest RSS seen. */
-    private double[] drainSampling(Pipeline pipeline, String input, int events) throws Exception {
+    private double[] drainSampling(Harness harness, Pipeline pipeline, String input, int events) throws Exception {
         AtomicLong maxRss = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread sampler = new Thread(() -> {
@@ -74,7 +64,7 @@ final class CardinalityScenario implements PipelineBench.Scenario {
         }, "rss-sampler");
         sampler.start();
         try {
-            double rate = drain(pipeline, input, events);
+            double rate = drain(harness, pipeline, input, events);
             return new double[] {rate, maxRss.get()};
         } finally {
             stop.set(true);
@@ -82,7 +72,7 @@ final class CardinalityScenario implements PipelineBench.Scenario {
         }
     }
 
-    private void cardinality(int events, int reps) throws Exception {
+    private void cardinality(Harness harness, int events, int reps) throws Exception {
         String few = "s3-few-" + Harness.runId();
         String many = "s3-many-" + Harness.runId();
         harness.clients.createTopic(few);
@@ -96,7 +86,7 @@ final class CardinalityScenario implements PipelineBench.Scenario {
         for (int rep = -1; rep < reps; rep++) {
             for (String variant : List.of("1,000 sources", events + " sources")) {
                 String input = variant.startsWith("1,000") ? few : many;
-                double[] run = drainSampling(Pipeline.scheduler(harness.bootstrap, input, Harness.runId(), harness.dir, harness.triggers, Map.of()), input,
+                double[] run = drainSampling(harness, Pipeline.scheduler(harness.bootstrap, input, Harness.runId(), harness.dir, harness.triggers, Map.of()), input,
                         events);
                 System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, max RSS %.0f MiB%n",
                         rep < 0 ? "warm-up" : "rep " + (rep + 1), variant, run[0], run[1] / 1048576);

@@ -18,22 +18,14 @@ import org.eventscheduler.topology.pause.PauseState;
  * S7: a source storming at ten times its limit beside calm sources on the same partitions: how soon
  * the storm is paused, and what it does to the calm sources' latency.
  */
-final class ContainmentScenario implements PipelineBench.Scenario {
-    private final int reps;
-
-    ContainmentScenario(int reps) {
-        this.reps = reps;
-    }
-
-    private Harness harness;
+record ContainmentScenario(int reps) implements PipelineBench.Scenario {
 
     @Override
     public void run(Harness harness) throws Exception {
-        this.harness = harness;
-        containment(reps);
+        containment(harness, reps);
     }
 
-    private void containment(int reps) throws Exception {
+    private void containment(Harness harness, int reps) throws Exception {
         int calmRate = 200;
         int stormRate = 10 * Pipeline.SOURCE_LIMIT / 10;
         List<double[]> storms = new ArrayList<>();

@@ -12,27 +12,17 @@ import org.apache.kafka.streams.KafkaStreams;
  * S6: three instances of one application in this JVM drain a preloaded input, with and without
  * {@code GET /admin/event-health} 50 times a second against one of them.
  */
-final class HealthUnderLoadScenario implements PipelineBench.Scenario {
-    private final int events;
-    private final int reps;
-
-    HealthUnderLoadScenario(int events, int reps) {
-        this.events = events;
-        this.reps = reps;
-    }
-
-    private Harness harness;
+record HealthUnderLoadScenario(int events, int reps) implements PipelineBench.Scenario {
 
     @Override
     public void run(Harness harness) throws Exception {
-        this.harness = harness;
-        healthUnderLoad(events, reps);
+        healthUnderLoad(harness, events, reps);
     }
 
     private static final String VIEWER_TOKEN = "bench-viewer-token-0123456789";
 
     /** Three instances of one application in this JVM, each with its admin server on a free port. */
-    private List<org.eventscheduler.app.kafka.SchedulerInstance> startCluster(String input, String id) throws Exception {
+    private List<org.eventscheduler.app.kafka.SchedulerInstance> startCluster(Harness harness, String input, String id) throws Exception {
         List<org.eventscheduler.app.kafka.SchedulerInstance> instances = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
             Map<String, String> env = new java.util.HashMap<>();
@@ -65,7 +55,7 @@ final class HealthUnderLoadScenario implements PipelineBench.Scenario {
     }
 
     /** GETs /admin/event-health at {@code perSecond} until stopped, recording each answer's latency (ms). */
-    private Thread healthQueries(int port, int perSecond, List<Long> latencies, AtomicBoolean stop) {
+    private Thread healthQueries(Harness harness, int port, int perSecond, List<Long> latencies, AtomicBoolean stop) {
         Thread thread = new Thread(() -> {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
@@ -98,7 +88,7 @@ final class HealthUnderLoadScenario implements PipelineBench.Scenario {
         return thread;
     }
 
-    private void healthUnderLoad(int events, int reps) throws Exception {
+    private void healthUnderLoad(Harness harness, int events, int reps) throws Exception {
         String input = "s6-in-" + Harness.runId();
         harness.clients.createTopic(input);
         harness.clients.preload(input, events, Harness::steadyEvent);
@@ -109,11 +99,11 @@ final class HealthUnderLoadScenario implements PipelineBench.Scenario {
         for (int rep = -1; rep < reps; rep++) {
             for (boolean queried : List.of(false, true)) {
                 String id = Harness.runId();
-                List<org.eventscheduler.app.kafka.SchedulerInstance> cluster = startCluster(input, id);
+                List<org.eventscheduler.app.kafka.SchedulerInstance> cluster = startCluster(harness, input, id);
                 try {
                     List<Long> latencies = new ArrayList<>();
                     AtomicBoolean stop = new AtomicBoolean();
-                    Thread queries = queried ? healthQueries(cluster.getFirst().adminPort(), 50, latencies, stop) : null;
+                    Thread queries = queried ? healthQueries(harness, cluster.getFirst().adminPort(), 50, latencies, stop) : null;
                     long t0 = System.nanoTime();
                     long t1 = harness.clients.awaitCaughtUp("s6-" + id, input, Duration.ofMinutes(5));
                     stop.set(true);
@@ -124,7 +114,7 @@ final class HealthUnderLoadScenario implements PipelineBench.Scenario {
                     if (queried) {
                         List<Long> idle = new ArrayList<>();
                         AtomicBoolean stopIdle = new AtomicBoolean();
-                        Thread idleQueries = healthQueries(cluster.getFirst().adminPort(), 50, idle, stopIdle);
+                        Thread idleQueries = healthQueries(harness, cluster.getFirst().adminPort(), 50, idle, stopIdle);
                         Thread.sleep(5000);
                         stopIdle.set(true);
                         idleQueries.join();

@@ -11,26 +11,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * S5: end-to-end latency, produce to read_committed consume, of the identity's output and of the
  * scheduler's {@code workflow.starts}, under live traffic at a fixed rate.
  */
-final class LatencyScenario implements PipelineBench.Scenario {
-    private final int rate;
-    private final int reps;
-    private final int seconds;
-
-    LatencyScenario(int rate, int reps, int seconds) {
-        this.rate = rate;
-        this.reps = reps;
-        this.seconds = seconds;
-    }
-
-    private Harness harness;
+record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench.Scenario {
 
     @Override
     public void run(Harness harness) throws Exception {
-        this.harness = harness;
-        latency(rate, reps, seconds);
+        latency(harness, rate, reps, seconds);
     }
 
-    private void latency(int rate, int reps, int seconds) throws Exception {
+    private void latency(Harness harness, int rate, int reps, int seconds) throws Exception {
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int rep = -1; rep < reps; rep++) {
             for (String variant : List.of("identity", "scheduler")) {
