@@ -7,6 +7,7 @@ import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.mirror.MirrorDatabase;
 import org.eventscheduler.mirror.MirrorMetrics;
+import org.eventscheduler.mirror.MirrorState;
 import org.eventscheduler.mirror.MirrorStatus;
 import org.eventscheduler.mirror.PauseMirror;
 
@@ -54,8 +55,19 @@ public final class MirrorWiring implements AutoCloseable {
 
     /** The status as the admin API reports it. */
     public static MirrorReport report(MirrorStatus status) {
-        return new MirrorReport(status.state().code(), status.lagRecords(), status.breakerState(), status.lastError(),
+        return new MirrorReport(state(status.state()), status.lagRecords(), status.breakerState(), status.lastError(),
                 status.lastCommit());
+    }
+
+    /** The mirror's state as the admin API reports it. */
+    static MirrorReport.State state(MirrorState state) {
+        return switch (state) {
+            case STARTING -> MirrorReport.State.STARTING;
+            case RUNNING -> MirrorReport.State.RUNNING;
+            case BACKING_OFF -> MirrorReport.State.BACKING_OFF;
+            case STOPPED -> MirrorReport.State.STOPPED;
+            case OFF -> MirrorReport.State.OFF;
+        };
     }
 
     @Override
