@@ -3,7 +3,6 @@ package org.eventscheduler.app.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,13 +60,13 @@ public final class MetricsMonitor implements AutoCloseable {
         return thread;
     });
 
-    public MetricsMonitor(SchedulerConfig config, KafkaStreams streams, MeterRegistry registry) {
+    /** @param lag the instance's lag reader, shared with the health query; its owner closes it */
+    public MetricsMonitor(SchedulerConfig config, KafkaStreams streams, IngressLagReader lag, MeterRegistry registry) {
         this.config = config;
         this.streams = streams;
         this.pausedIndex = new PausedIndex(StreamsAccess.of(streams, HostInfo.unavailable()));
-        this.lag = new IngressLagReader(SchedulerRunner.adminProperties(config), config.kafka().applicationId(),
-                config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
-        this.admin = Admin.create(SchedulerRunner.adminProperties(config));
+        this.lag = lag;
+        this.admin = Admin.create(KafkaClients.properties(config, KafkaClients.Role.METRICS));
         this.lagRecords = MultiGauge.builder("scheduler.ingress.partition.lag.records")
                 .description("Ingress records not yet processed, per partition this instance processes")
                 .register(registry);
@@ -206,7 +205,6 @@ public final class MetricsMonitor implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        lag.close();
         admin.close(Duration.ofSeconds(2));
     }
 }

@@ -2,7 +2,6 @@ package org.eventscheduler.app.kafka;
 
 import java.time.Clock;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.mirror.MirrorDatabase;
@@ -31,10 +30,7 @@ public final class MirrorWiring implements AutoCloseable {
                                      PauseMirror.AfterDatabaseCommit afterDatabaseCommit) {
         MirrorDatabase database = new MirrorDatabase(config.mirror());
         try {
-            Properties consumer = new Properties();
-            consumer.putAll(config.kafka().clientProperties());
-            consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-            consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(config) + "-" + config.instanceId());
+            Properties consumer = KafkaClients.properties(config, KafkaClients.Role.MIRROR);
             PauseMirror mirror = new PauseMirror(config.mirror(), consumer, groupId(config), config.topics().paused(),
                     config.topics().dlq(), database, metrics, afterDatabaseCommit, Clock.systemUTC());
             return new MirrorWiring(database, mirror.start());
