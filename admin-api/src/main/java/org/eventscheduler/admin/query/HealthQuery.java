@@ -10,21 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eventscheduler.topology.failure.Failures;
 
 /**
- * Builds the cluster-wide {@link HealthSnapshot}: asks every instance of the current assignment for its
- * {@link LocalStatus} (itself locally, the others over HTTP) and the cluster for the lag, all at once,
- * and answers with what came back before the deadline. Never waits longer than the thresholds'
- * timeout, never fails: what is missing is listed and makes the status at least DEGRADED.
+ * Builds the cluster-wide {@link HealthSnapshot} and {@link PausedList}: asks every instance of the
+ * current assignment for its {@link LocalStatus} (itself locally, the others over HTTP) and the cluster
+ * for the lag, all at once, and answers with what came back before one deadline ({@link Gather}). Never
+ * waits longer than the thresholds' timeout, never fails: what is missing is listed and makes the
+ * status at least DEGRADED.
  */
 public final class HealthQuery implements AutoCloseable {
     private final StreamsAccess streams;
@@ -50,9 +48,12 @@ public final class HealthQuery implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Every instance's local status, as far as they answered within the timeout. */
-    public Map<HostInfo, CompletableFuture<Optional<LocalStatus>>> askInstances(int pausedLimit, List<String> missing) {
-        Map<HostInfo, CompletableFuture<Optional<LocalStatus>>> answers = new LinkedHashMap<>();
+    /**
+     * Asks every instance of the current assignment for its local status (itself locally, the others
+     * over HTTP); a peer that answers 404 has no status to give. What cannot be asked is added to {@code missing}.
+     */
+    private Map<HostInfo, CompletableFuture<LocalStatus>> askInstances(int pausedLimit, List<String> missing) {
+        Map<HostInfo, CompletableFuture<LocalStatus>> questions = new LinkedHashMap<>();
         Collection<StreamsMetadata> instances;
         try {
             instances = streams.instances();
@@ -62,93 +63,91 @@ public final class HealthQuery implements AutoCloseable {
         }
         for (StreamsMetadata instance : instances) {
             HostInfo host = instance.hostInfo();
-            answers.put(host, host.equals(streams.self())
-                    ? CompletableFuture.supplyAsync(() -> Optional.of(local.read(pausedLimit)), executor)
-                    : peers.get(host, "/internal/status?pausedLimit=" + pausedLimit, LocalStatus.class));
+            questions.put(host, host.equals(streams.self()) ? askSelf(pausedLimit)
+                    : peers.get(host, "/internal/status?pausedLimit=" + pausedLimit, LocalStatus.class)
+                            .thenApply(status -> status.orElseThrow(() -> new IllegalStateException("no status"))));
         }
-        if (!answers.containsKey(streams.self())) {
-            answers.put(streams.self(), CompletableFuture.supplyAsync(() -> Optional.of(local.read(pausedLimit)), executor));
-        }
+        questions.computeIfAbsent(streams.self(), self -> askSelf(pausedLimit));
+        return questions;
+    }
+
+    private CompletableFuture<LocalStatus> askSelf(int pausedLimit) {
+        return CompletableFuture.supplyAsync(() -> local.read(pausedLimit), executor);
+    }
+
+    /** Every instance's local status gathered under {@code deadline}, with the statuses' own gaps in {@code missing}. */
+    private Map<HostInfo, Gathered<LocalStatus>> gatherInstances(int pausedLimit, Deadline deadline,
+                                                                 List<String> missing) {
+        Map<HostInfo, Gathered<LocalStatus>> answers = Gather.all(askInstances(pausedLimit, missing), deadline);
+        answers.forEach((host, answer) -> {
+            switch (answer) {
+                case Gathered.Answered<LocalStatus>(LocalStatus status) -> status.pausedUnreadable().ifPresent(reason ->
+                        missing.add("instance " + status.endpoint() + ": paused entities not read: " + reason));
+                case Gathered.Unavailable<LocalStatus>(String problem) ->
+                        missing.add("instance " + endpoint(host) + ": " + problem);
+            }
+        });
         return answers;
     }
 
-    /** How long a query waits for the instances. */
-    public long timeoutMillis() {
-        return thresholds.timeout().toMillis();
+    /** The paused sources and triggers of the whole cluster, at most {@code limit} of them listed. */
+    public PausedList paused(int limit) {
+        List<String> missing = new ArrayList<>();
+        Map<String, PausedEntity> entities = new LinkedHashMap<>();
+        long total = 0;
+        for (LocalStatus status : answered(gatherInstances(limit, Deadline.in(thresholds.timeout()), missing))) {
+            total += status.pausedTotal();
+            status.paused().forEach(entity -> entities.putIfAbsent(entity.key(), entity));
+        }
+        List<PausedEntity> list = entities.values().stream().limit(limit).toList();
+        return new PausedList(total, list, total > list.size(), missing.isEmpty(), missing);
     }
 
     public HealthSnapshot snapshot() {
-        long deadline = System.nanoTime() + thresholds.timeout().toNanos();
+        Deadline deadline = Deadline.in(thresholds.timeout());
         List<String> missing = new ArrayList<>();
         int limit = thresholds.pausedListLimit();
-        Map<HostInfo, CompletableFuture<Optional<LocalStatus>>> answers = askInstances(limit, missing);
-        CompletableFuture<IngressLag> lagAnswer = CompletableFuture.supplyAsync(() -> {
-            try {
-                return lag.read(thresholds.timeout());
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }, executor);
-        Optional<CompletableFuture<Long>> mirrorLagAnswer = mirrorLag.map(reader -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.read(thresholds.timeout());
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }, executor));
-
+        CompletableFuture<IngressLag> lagAsked = CompletableFuture.supplyAsync(
+                () -> lag.read(thresholds.timeout()), executor);
+        Optional<CompletableFuture<Long>> mirrorLagAsked = mirrorLag.map(reader -> CompletableFuture.supplyAsync(
+                () -> reader.read(thresholds.timeout()), executor));
+        Map<HostInfo, Gathered<LocalStatus>> answers = gatherInstances(limit, deadline, missing);
         List<HealthSnapshot.Instance> instances = new ArrayList<>();
+        answers.forEach((host, answer) -> instances.add(switch (answer) {
+            case Gathered.Answered<LocalStatus>(LocalStatus status) -> new HealthSnapshot.Instance(endpoint(host),
+                    Optional.of(status.instance()), Optional.of(status.streamsState()), true, Optional.empty());
+            case Gathered.Unavailable<LocalStatus>(String problem) -> new HealthSnapshot.Instance(endpoint(host),
+                    Optional.empty(), Optional.empty(), false, Optional.of(problem));
+        }));
+        Optional<IngressLag> ingressLag = value(Gather.one(lagAsked, deadline), "ingress lag", missing);
+        Optional<Long> mirrorRecords = mirrorLagAsked.flatMap(
+                asked -> value(Gather.one(asked, deadline), "mirror lag", missing));
+        return assemble(answered(answers), instances, ingressLag, mirrorRecords, missing, limit);
+    }
+
+    private static List<LocalStatus> answered(Map<HostInfo, Gathered<LocalStatus>> answers) {
         List<LocalStatus> statuses = new ArrayList<>();
-        for (Map.Entry<HostInfo, CompletableFuture<Optional<LocalStatus>>> answer : answers.entrySet()) {
-            String endpoint = answer.getKey().host() + ":" + answer.getKey().port();
-            try {
-                Optional<LocalStatus> status = answer.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
-                LocalStatus value = status.orElseThrow(() -> new IllegalStateException("no status"));
-                statuses.add(value);
-                instances.add(new HealthSnapshot.Instance(endpoint, Optional.of(value.instance()),
-                        Optional.of(value.streamsState()), true, Optional.empty()));
-            } catch (TimeoutException e) {
-                answer.getValue().cancel(true);
-                missing.add("instance " + endpoint + ": no answer within " + thresholds.timeout().toMillis() + " ms");
-                instances.add(new HealthSnapshot.Instance(endpoint, Optional.empty(), Optional.empty(), false,
-                        Optional.of("no answer within " + thresholds.timeout().toMillis() + " ms")));
-            } catch (ExecutionException | RuntimeException e) {
-                String problem = e instanceof ExecutionException ? rootMessage(e.getCause()) : rootMessage(e);
-                missing.add("instance " + endpoint + ": " + problem);
-                instances.add(new HealthSnapshot.Instance(endpoint, Optional.empty(), Optional.empty(), false,
-                        Optional.of(problem)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                missing.add("instance " + endpoint + ": interrupted");
+        answers.values().forEach(answer -> {
+            if (answer instanceof Gathered.Answered<LocalStatus>(LocalStatus status)) {
+                statuses.add(status);
             }
-        }
-        Optional<IngressLag> ingressLag = Optional.empty();
-        try {
-            ingressLag = Optional.of(lagAnswer.get(remaining(deadline), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            lagAnswer.cancel(true);
-            missing.add("ingress lag: the cluster did not answer within " + thresholds.timeout().toMillis() + " ms");
-        } catch (ExecutionException | RuntimeException e) {
-            missing.add("ingress lag: " + rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            missing.add("ingress lag: interrupted");
-        }
-        Optional<Long> mirrorRecords = Optional.empty();
-        if (mirrorLagAnswer.isPresent()) {
-            try {
-                mirrorRecords = Optional.of(mirrorLagAnswer.get().get(remaining(deadline), TimeUnit.NANOSECONDS));
-            } catch (TimeoutException e) {
-                mirrorLagAnswer.get().cancel(true);
-                missing.add("mirror lag: the cluster did not answer within " + thresholds.timeout().toMillis() + " ms");
-            } catch (ExecutionException | RuntimeException e) {
-                missing.add("mirror lag: " + rootMessage(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                missing.add("mirror lag: interrupted");
+        });
+        return statuses;
+    }
+
+    /** The answer, or empty with the problem added to {@code missing}. */
+    private static <T> Optional<T> value(Gathered<T> answer, String what, List<String> missing) {
+        return switch (answer) {
+            case Gathered.Answered<T>(T value) -> Optional.of(value);
+            case Gathered.Unavailable<T>(String problem) -> {
+                missing.add(what + ": " + problem);
+                yield Optional.empty();
             }
-        }
-        return assemble(statuses, instances, ingressLag, mirrorRecords, missing, limit);
+        };
+    }
+
+    private static String endpoint(HostInfo host) {
+        return host.host() + ":" + host.port();
     }
 
     private HealthSnapshot assemble(List<LocalStatus> statuses, List<HealthSnapshot.Instance> instances,
@@ -162,8 +161,6 @@ public final class HealthQuery implements AutoCloseable {
         Map<String, Long> throttled5 = new TreeMap<>();
         Map<String, Long> throttledHour = new TreeMap<>();
         for (LocalStatus status : statuses) {
-            status.pausedUnreadable().ifPresent(reason -> missing.add("instance " + status.endpoint()
-                    + ": paused entities not read: " + reason));
             status.latestEventTime().forEach((partition, time) -> latest.merge(partition, time, Math::max));
             status.paused().forEach(entity -> paused.putIfAbsent(entity.key(), entity));
             pausedTotal += status.pausedTotal();
@@ -200,14 +197,14 @@ public final class HealthQuery implements AutoCloseable {
         if (own != KafkaStreams.State.RUNNING) {
             degraded.add("this instance's Kafka Streams is " + own);
         }
-        boolean anyRunning = statuses.stream().anyMatch(s -> s.streamsState().equals(KafkaStreams.State.RUNNING.name()));
-        statuses.stream().filter(s -> !s.streamsState().equals(KafkaStreams.State.RUNNING.name()))
+        boolean anyRunning = statuses.stream().anyMatch(s -> s.streamsState() == KafkaStreams.State.RUNNING);
+        statuses.stream().filter(s -> s.streamsState() != KafkaStreams.State.RUNNING)
                 .forEach(s -> degraded.add("instance " + s.endpoint() + " is " + s.streamsState()));
         if (!anyRunning) {
             critical.add("no instance is RUNNING");
         }
         HealthSnapshot.Mirror mirror = mirrorOf(statuses, mirrorRecords);
-        mirror.instances().stream().filter(m -> m.state().equals("backing_off")).forEach(m -> degraded.add(
+        mirror.instances().stream().filter(m -> m.state() == MirrorReport.State.BACKING_OFF).forEach(m -> degraded.add(
                 "mirror in " + m.instance() + " is backing off: " + m.lastError().orElse("database unavailable")));
         mirrorRecords.filter(records -> records >= thresholds.mirrorLagRecords()).ifPresent(records -> degraded.add(
                 "mirror lag " + records + " records >= degraded threshold " + thresholds.mirrorLagRecords()));
@@ -225,16 +222,12 @@ public final class HealthQuery implements AutoCloseable {
 
     private HealthSnapshot.Mirror mirrorOf(List<LocalStatus> statuses, Optional<Long> mirrorRecords) {
         List<HealthSnapshot.MirrorInstance> running = statuses.stream()
-                .filter(s -> !s.mirror().state().equals("off"))
+                .filter(s -> s.mirror().state() != MirrorReport.State.OFF)
                 .map(s -> new HealthSnapshot.MirrorInstance(s.instance(), s.mirror().state(), s.mirror().breakerState(),
                         s.mirror().lastError(), s.mirror().lastCommit()))
                 .toList();
         return new HealthSnapshot.Mirror(mirrorLag.isPresent(), mirrorLag.map(MirrorLagReader::groupId), mirrorRecords,
                 running);
-    }
-
-    private static long remaining(long deadline) {
-        return Math.max(1, deadline - System.nanoTime());
     }
 
     static String rootMessage(Throwable error) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code GET /admin/event-health}: the whole cluster in one answer, the same whichever instance gives
@@ -60,7 +61,7 @@ public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress 
     }
 
     /** The mirror in one instance. */
-    public record MirrorInstance(String instance, String state, String breakerState, Optional<String> lastError,
+    public record MirrorInstance(String instance, MirrorReport.State state, String breakerState, Optional<String> lastError,
                                  Optional<Instant> lastCommit) {
     }
 
@@ -72,7 +73,7 @@ public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress 
      * @param answered whether it answered in time
      * @param problem  why it did not
      */
-    public record Instance(String endpoint, Optional<String> instance, Optional<String> state, boolean answered,
+    public record Instance(String endpoint, Optional<String> instance, Optional<KafkaStreams.State> state, boolean answered,
                            Optional<String> problem) {
     }
 }

@@ -45,8 +45,8 @@ public final class IngressLagReader implements AutoCloseable {
         this.cacheFor = cacheFor;
     }
 
-    /** The lag, at most {@code cacheFor} old; fails when the cluster does not answer within {@code timeout}. */
-    public synchronized IngressLag read(Duration timeout) throws Exception {
+    /** The lag, at most {@code cacheFor} old; throws {@link LagUnavailableException} when the cluster does not answer within {@code timeout}. */
+    public synchronized IngressLag read(Duration timeout) {
         long now = clock.millis();
         if (cached != null && now - cachedAt < cacheFor.toMillis()) {
             return cached;

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eventscheduler.topology.pause.EntityType;
 
 /**
  * What one instance knows locally, served to its peers on {@code /internal/status}: its Kafka Streams
@@ -18,7 +20,8 @@ import java.util.Optional;
  *                         {@code pausedTotal} 0 because they are unknown, not because nothing is paused
  * @param mirror           the Postgres mirror as this instance runs it
  */
-public record LocalStatus(String instance, String endpoint, String streamsState, Map<Integer, Long> latestEventTime,
+public record LocalStatus(String instance, String endpoint, KafkaStreams.State streamsState,
+                          Map<Integer, Long> latestEventTime,
                           List<PausedEntity> paused, int pausedTotal, int pausedSources, int pausedTriggers,
                           Optional<String> pausedUnreadable,
                           Map<String, Long> deadLettered5m, Map<String, Long> deadLetteredHour,
@@ -28,7 +31,7 @@ public record LocalStatus(String instance, String endpoint, String streamsState,
         // a peer of an older version leaves these out: nothing unreadable, and the counts by type from its list
         pausedUnreadable = pausedUnreadable == null ? Optional.empty() : pausedUnreadable;
         if (pausedSources + pausedTriggers != pausedTotal && paused != null) {
-            pausedSources = (int) paused.stream().filter(p -> p.entityType().equals("source")).count();
+            pausedSources = (int) paused.stream().filter(p -> p.entityType().equals(EntityType.SOURCE.code())).count();
             pausedTriggers = pausedTotal - pausedSources;
         }
     }

@@ -8,20 +8,18 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardView;
 import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseReason;
 
 /** Reads this instance's {@link LocalStatus} from its local stores and meters. */
 public final class LocalStatusReader {
     private final StreamsAccess streams;
+    private final PausedIndex pausedIndex;
     private final SchedulerMetrics metrics;
     private final EntityPolicies policies;
     private final String instanceId;
@@ -31,6 +29,7 @@ public final class LocalStatusReader {
     public LocalStatusReader(StreamsAccess streams, SchedulerMetrics metrics, EntityPolicies policies, String instanceId,
                              Supplier<MirrorReport> mirror, Clock clock) {
         this.streams = streams;
+        this.pausedIndex = new PausedIndex(streams);
         this.mirror = mirror;
         this.metrics = metrics;
         this.policies = policies;
@@ -50,8 +49,8 @@ public final class LocalStatusReader {
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.RUNNING) {
             try {
-                sources = collect("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedLimit, paused);
-                triggers = collect("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedLimit, paused);
+                sources = collect(EntityType.SOURCE, pausedLimit, paused);
+                triggers = collect(EntityType.TRIGGER, pausedLimit, paused);
             } catch (InvalidStateStoreException e) {
                 paused.clear();
                 sources = 0;
@@ -61,7 +60,7 @@ public final class LocalStatusReader {
         } else {
             unreadable = Optional.of("Kafka Streams is " + state + ", its stores are not queryable");
         }
-        return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), state.name(),
+        return new LocalStatus(instanceId, streams.self().host() + ":" + streams.self().port(), state,
                 metrics.progress().latest(), paused, sources + triggers, sources, triggers, unreadable,
                 metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
                 metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
@@ -69,48 +68,42 @@ public final class LocalStatusReader {
     }
 
     /** Reads one kind of paused entity; throws InvalidStateStoreException while the stores are not queryable. */
-    private int collect(String type, String indexStore, String stateStore, int limit, List<PausedEntity> out) {
-        ReadOnlyKeyValueStore<String, Long> index = streams.store(
-                StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
-        int total = 0;
-        try (KeyValueIterator<String, Long> entries = index.all()) {
-            while (entries.hasNext()) {
-                String id = entries.next().key;
-                GuardState state = states.get(id);
-                if (state == null || !state.isPaused()) {
-                    continue;
-                }
-                total++;
+    private int collect(EntityType type, int limit, List<PausedEntity> out) {
+        int[] total = {0};
+        pausedIndex.forEach(type, (id, state) -> {
+            if (state.isPaused()) {
+                total[0]++;
                 if (out.size() < limit) {
                     out.add(paused(type, id, view(type, id, state)));
                 }
             }
-        }
-        return total;
+        });
+        return total[0];
     }
 
-    GuardView view(String type, String id, GuardState state) {
-        return type.equals("source") ? policies.sourceView(id, state) : policies.triggerView(id, state);
+    GuardView view(EntityType type, String id, GuardState state) {
+        return switch (type) {
+            case SOURCE -> policies.sourceView(id, state);
+            case TRIGGER -> policies.triggerView(id, state);
+        };
     }
 
-    static PausedEntity paused(String type, String id, GuardView view) {
+    static PausedEntity paused(EntityType type, String id, GuardView view) {
         List<PauseCause> causes = view.causes();
-        String reason;
+        PauseReason reason;
         Optional<Instant> until;
         String actor = "scheduler";
         if (causes.contains(PauseCause.OPERATOR)) {
-            reason = "operator-pause";
+            reason = PauseReason.OPERATOR_PAUSE;
             until = view.operatorUntil();
             actor = view.operatorActor().orElse("operator");
         } else if (causes.contains(PauseCause.BREAKER)) {
-            reason = "error-rate";
+            reason = PauseReason.ERROR_RATE;
             until = view.breakerOpenUntil();
         } else {
-            reason = "rate-limit-exceeded";
+            reason = PauseReason.RATE_LIMIT_EXCEEDED;
             until = view.resumeAt();
         }
-        return new PausedEntity(type, id, causes, reason, view.pausedAt(), until, actor);
+        return new PausedEntity(type.code(), id, causes, reason, view.pausedAt(), until, actor);
     }
 }

@@ -35,8 +35,8 @@ public final class MirrorLagReader implements AutoCloseable {
         return groupId;
     }
 
-    /** Records of the mirrored topics not yet committed by the mirror's group; fails when the cluster does not answer. */
-    public synchronized long read(Duration timeout) throws Exception {
+    /** Records of the mirrored topics not yet committed by the mirror's group; throws {@link LagUnavailableException} when the cluster does not answer. */
+    public synchronized long read(Duration timeout) {
         long now = clock.millis();
         if (cached.isPresent() && now - cachedAt < cacheFor.toMillis()) {
             return cached.get();

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eventscheduler.admin.AdminServer;
@@ -43,18 +42,16 @@ public final class AdminWiring implements AutoCloseable {
     private final AdminApi api;
     private final HealthQuery health;
     private final HealthMonitor healthMonitor;
-    private final IngressLagReader lag;
     private final Optional<MirrorLagReader> mirrorLag;
     private final DlqReader dlq;
     private final CommandWriter commands;
 
     private AdminWiring(AdminServer server, AdminApi api, HealthQuery health, HealthMonitor healthMonitor,
-                        IngressLagReader lag, Optional<MirrorLagReader> mirrorLag, DlqReader dlq, CommandWriter commands) {
+                        Optional<MirrorLagReader> mirrorLag, DlqReader dlq, CommandWriter commands) {
         this.server = server;
         this.api = api;
         this.health = health;
         this.healthMonitor = healthMonitor;
-        this.lag = lag;
         this.mirrorLag = mirrorLag;
         this.dlq = dlq;
         this.commands = commands;
@@ -82,34 +79,37 @@ public final class AdminWiring implements AutoCloseable {
         return admin.withTokens(admin.tokens(), AdminTokens.generate());
     }
 
-    /** @param mirror what the mirror in this process reports ({@code off} when it does not run here) */
+    /**
+     * @param lag    the instance's lag reader, shared with the metrics; its owner closes it
+     * @param mirror what the mirror in this process reports ({@code off} when it does not run here)
+     */
     public static AdminWiring start(SchedulerConfig config, SchedulerRunner runner, SchedulerMetrics metrics,
-                                    PrometheusMeterRegistry registry, Supplier<MirrorReport> mirror) {
+                                    PrometheusMeterRegistry registry, IngressLagReader lag,
+                                    Supplier<MirrorReport> mirror) {
         AdminSettings admin = config.admin();
         Clock clock = Clock.systemUTC();
-        Properties clients = SchedulerRunner.adminProperties(config);
         StreamsAccess streams = StreamsAccess.of(runner.streams(), new HostInfo(advertisedHost(admin), admin.port()));
         TriggerCatalog catalog = new TriggerCatalog(streams, config.triggers().defaults());
         EntityPolicies policies = new EntityPolicies(config.rateWindow(), config.sources(), catalog);
         PeerClient peers = new PeerClient(admin.peerToken(), admin.peerTimeout(),
                 admin.tls().enabled() ? Optional.of(admin.tls().peerSslContext()) : Optional.empty());
         LocalStatusReader local = new LocalStatusReader(streams, metrics, policies, config.instanceId(), mirror, clock);
-        IngressLagReader lag = new IngressLagReader(clients, config.kafka().applicationId(), config.topics().ingress(),
-                clock, Duration.ofSeconds(1));
         Optional<MirrorLagReader> mirrorLag = config.mirror().enabled()
-                ? Optional.of(new MirrorLagReader(clients, MirrorWiring.groupId(config), config.mirror().dlqSummaries()
+                ? Optional.of(new MirrorLagReader(KafkaClients.properties(config, KafkaClients.Role.MIRROR_LAG_READER),
+                MirrorWiring.groupId(config), config.mirror().dlqSummaries()
                 ? List.of(config.topics().paused(), config.topics().dlq()) : List.of(config.topics().paused()),
                 clock, Duration.ofSeconds(1)))
                 : Optional.empty();
         HealthQuery health = new HealthQuery(streams, local, peers, lag, mirrorLag, admin.health(), clock);
-        DlqReader dlq = new DlqReader(clients, config.topics().dlq(), admin.dlqPreviewBytes(), admin.dlqMaxScan());
-        CommandWriter commands = new CommandWriter(clients, config.topics().control(), config.topics().triggers(),
-                Duration.ofSeconds(10));
+        DlqReader dlq = new DlqReader(KafkaClients.properties(config, KafkaClients.Role.DLQ_READER),
+                config.topics().dlq(), admin.dlqPreviewBytes(), admin.dlqMaxScan());
+        CommandWriter commands = new CommandWriter(KafkaClients.properties(config, KafkaClients.Role.COMMAND_WRITER),
+                config.topics().control(), config.topics().triggers(), Duration.ofSeconds(10));
         AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
                 new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
         AdminServer server = AdminServer.start(api);
         HealthMonitor healthMonitor = new HealthMonitor(health, registry).start(config.metrics().refreshInterval());
-        return new AdminWiring(server, api, health, healthMonitor, lag, mirrorLag, dlq, commands);
+        return new AdminWiring(server, api, health, healthMonitor, mirrorLag, dlq, commands);
     }
 
     public AdminApi api() {
@@ -125,7 +125,6 @@ public final class AdminWiring implements AutoCloseable {
         healthMonitor.close();
         server.close();
         health.close();
-        lag.close();
         mirrorLag.ifPresent(MirrorLagReader::close);
         dlq.close();
         commands.close();

@@ -3,7 +3,6 @@ package org.eventscheduler.app.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,24 +12,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eventscheduler.admin.query.IngressLag;
 import org.eventscheduler.admin.query.IngressLagReader;
+import org.eventscheduler.admin.query.PausedIndex;
+import org.eventscheduler.admin.query.StreamsAccess;
 import org.eventscheduler.app.config.SchedulerConfig;
-import org.eventscheduler.topology.StoreNames;
-import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.pause.EntityType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +45,7 @@ public final class MetricsMonitor implements AutoCloseable {
 
     private final SchedulerConfig config;
     private final KafkaStreams streams;
+    private final PausedIndex pausedIndex;
     private final IngressLagReader lag;
     private final Admin admin;
     private final MultiGauge lagRecords;
@@ -60,12 +60,13 @@ public final class MetricsMonitor implements AutoCloseable {
         return thread;
     });
 
-    public MetricsMonitor(SchedulerConfig config, KafkaStreams streams, MeterRegistry registry) {
+    /** @param lag the instance's lag reader, shared with the health query; its owner closes it */
+    public MetricsMonitor(SchedulerConfig config, KafkaStreams streams, IngressLagReader lag, MeterRegistry registry) {
         this.config = config;
         this.streams = streams;
-        this.lag = new IngressLagReader(SchedulerRunner.adminProperties(config), config.kafka().applicationId(),
-                config.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
-        this.admin = Admin.create(SchedulerRunner.adminProperties(config));
+        this.pausedIndex = new PausedIndex(StreamsAccess.of(streams, HostInfo.unavailable()));
+        this.lag = lag;
+        this.admin = Admin.create(KafkaClients.properties(config, KafkaClients.Role.METRICS));
         this.lagRecords = MultiGauge.builder("scheduler.ingress.partition.lag.records")
                 .description("Ingress records not yet processed, per partition this instance processes")
                 .register(registry);
@@ -102,8 +103,10 @@ public final class MetricsMonitor implements AutoCloseable {
             refreshLag(owned);
             refreshDlq(owned);
             refreshPauses();
-        } catch (Exception e) {
-            LOG.warn("could not refresh the lag, DLQ and pause gauges: {}", e.toString());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.atWarn().setCause(e).log("could not refresh the lag, DLQ and pause gauges; trying again next interval");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -117,7 +120,7 @@ public final class MetricsMonitor implements AutoCloseable {
         return owned;
     }
 
-    private void refreshLag(Set<Integer> owned) throws Exception {
+    private void refreshLag(Set<Integer> owned) {
         IngressLag ingress = lag.read(Duration.ofSeconds(5));
         List<MultiGauge.Row<?>> records = new ArrayList<>();
         List<MultiGauge.Row<?>> seconds = new ArrayList<>();
@@ -132,7 +135,8 @@ public final class MetricsMonitor implements AutoCloseable {
         lagSeconds.register(seconds, true);
     }
 
-    private void refreshDlq(Set<Integer> owned) throws Exception {
+    private void refreshDlq(Set<Integer> owned)
+            throws ExecutionException, TimeoutException, InterruptedException {
         String dlq = config.topics().dlq();
         int ingressPartitions = admin.describeTopics(List.of(config.topics().ingress())).allTopicNames()
                 .get(5, TimeUnit.SECONDS).get(config.topics().ingress()).partitions().size();
@@ -160,10 +164,8 @@ public final class MetricsMonitor implements AutoCloseable {
         Map<String, Long> pausedByType = new HashMap<>(Map.of("source", 0L, "trigger", 0L));
         Map<String, Instant> earliestPauseByType = new HashMap<>();
         Map<List<String>, Long> breakersByState = new HashMap<>();
-        count("source", StoreNames.PAUSED_SOURCES, StoreNames.SOURCE_STATES, pausedByType, earliestPauseByType,
-                breakersByState);
-        count("trigger", StoreNames.PAUSED_TRIGGERS, StoreNames.TRIGGER_STATES, pausedByType, earliestPauseByType,
-                breakersByState);
+        count(EntityType.SOURCE, pausedByType, earliestPauseByType, breakersByState);
+        count(EntityType.TRIGGER, pausedByType, earliestPauseByType, breakersByState);
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
         pausedByType.forEach((type, count) -> pausedRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), count)));
         paused.register(pausedRows, true);
@@ -185,34 +187,24 @@ public final class MetricsMonitor implements AutoCloseable {
         breakers.register(breakerRows, true);
     }
 
-    private void count(String type, String indexStore, String stateStore, Map<String, Long> pausedByType,
-                       Map<String, Instant> earliestPauseByType, Map<List<String>, Long> breakersByState) {
-        ReadOnlyKeyValueStore<String, Long> index = streams.store(
-                StoreQueryParameters.fromNameAndType(indexStore, QueryableStoreTypes.keyValueStore()));
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                StoreQueryParameters.fromNameAndType(stateStore, QueryableStoreTypes.keyValueStore()));
-        try (KeyValueIterator<String, Long> entries = index.all()) {
-            while (entries.hasNext()) {
-                GuardState state = states.get(entries.next().key);
-                if (state == null) {
-                    continue;
-                }
-                if (state.isPaused()) {
-                    pausedByType.merge(type, 1L, Long::sum);
-                    state.pausedSince().ifPresent(since -> earliestPauseByType.merge(type, since,
-                            (a, b) -> a.isBefore(b) ? a : b));
-                }
-                if (!state.breakerState().equals("CLOSED")) {
-                    breakersByState.merge(List.of(type, state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L, Long::sum);
-                }
+    private void count(EntityType type, Map<String, Long> pausedByType, Map<String, Instant> earliestPauseByType,
+                       Map<List<String>, Long> breakersByState) {
+        pausedIndex.forEach(type, (id, state) -> {
+            if (state.isPaused()) {
+                pausedByType.merge(type.code(), 1L, Long::sum);
+                state.pausedSince().ifPresent(since -> earliestPauseByType.merge(type.code(), since,
+                        (a, b) -> a.isBefore(b) ? a : b));
             }
-        }
+            if (!state.breakerState().equals("CLOSED")) {
+                breakersByState.merge(List.of(type.code(), state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L,
+                        Long::sum);
+            }
+        });
     }
 
     @Override
     public void close() {
         executor.shutdownNow();
-        lag.close();
         admin.close(Duration.ofSeconds(2));
     }
 }

@@ -2,11 +2,11 @@ package org.eventscheduler.app.kafka;
 
 import java.time.Clock;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eventscheduler.admin.query.MirrorReport;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.mirror.MirrorDatabase;
 import org.eventscheduler.mirror.MirrorMetrics;
+import org.eventscheduler.mirror.MirrorState;
 import org.eventscheduler.mirror.MirrorStatus;
 import org.eventscheduler.mirror.PauseMirror;
 
@@ -30,10 +30,7 @@ public final class MirrorWiring implements AutoCloseable {
                                      PauseMirror.AfterDatabaseCommit afterDatabaseCommit) {
         MirrorDatabase database = new MirrorDatabase(config.mirror());
         try {
-            Properties consumer = new Properties();
-            consumer.putAll(config.kafka().clientProperties());
-            consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-            consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(config) + "-" + config.instanceId());
+            Properties consumer = KafkaClients.properties(config, KafkaClients.Role.MIRROR);
             PauseMirror mirror = new PauseMirror(config.mirror(), consumer, groupId(config), config.topics().paused(),
                     config.topics().dlq(), database, metrics, afterDatabaseCommit, Clock.systemUTC());
             return new MirrorWiring(database, mirror.start());
@@ -54,8 +51,19 @@ public final class MirrorWiring implements AutoCloseable {
 
     /** The status as the admin API reports it. */
     public static MirrorReport report(MirrorStatus status) {
-        return new MirrorReport(status.state().code(), status.lagRecords(), status.breakerState(), status.lastError(),
+        return new MirrorReport(state(status.state()), status.lagRecords(), status.breakerState(), status.lastError(),
                 status.lastCommit());
+    }
+
+    /** The mirror's state as the admin API reports it. */
+    static MirrorReport.State state(MirrorState state) {
+        return switch (state) {
+            case STARTING -> MirrorReport.State.STARTING;
+            case RUNNING -> MirrorReport.State.RUNNING;
+            case BACKING_OFF -> MirrorReport.State.BACKING_OFF;
+            case STOPPED -> MirrorReport.State.STOPPED;
+            case OFF -> MirrorReport.State.OFF;
+        };
     }
 
     @Override

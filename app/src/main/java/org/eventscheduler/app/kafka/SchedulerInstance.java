@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import org.eventscheduler.admin.query.IngressLagReader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.mirror.MirrorMetrics;
 import org.eventscheduler.mirror.MirrorStatus;
@@ -24,6 +27,7 @@ public final class SchedulerInstance implements AutoCloseable {
     private final SchedulerRunner runner;
     private final MirrorMetrics mirrorMetrics;
     private AdminWiring admin;
+    private IngressLagReader lag;
     private MetricsMonitor monitor;
     private Optional<MirrorWiring> mirror = Optional.empty();
 
@@ -67,14 +71,17 @@ public final class SchedulerInstance implements AutoCloseable {
             instance.runner.start(resetLocalState);
             new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(instance.runner.streams())
                     .bindTo(instance.metrics.registry());
-            instance.monitor = new MetricsMonitor(resolved, instance.runner.streams(), instance.metrics.registry())
-                    .start(resolved.metrics().refreshInterval());
+            // one lag reader for the metrics and the health: one consumer and one admin client, one cache
+            instance.lag = new IngressLagReader(KafkaClients.properties(resolved, KafkaClients.Role.LAG_READER),
+                    resolved.kafka().applicationId(), resolved.topics().ingress(), Clock.systemUTC(), Duration.ofSeconds(1));
+            instance.monitor = new MetricsMonitor(resolved, instance.runner.streams(), instance.lag,
+                    instance.metrics.registry()).start(resolved.metrics().refreshInterval());
             if (resolved.mirror().enabled() && resolved.mirror().inProcess()) {
                 instance.mirror = Optional.of(MirrorWiring.start(resolved, instance.mirrorMetrics, afterDatabaseCommit));
             }
             if (resolved.admin().enabled()) {
                 instance.admin = AdminWiring.start(resolved, instance.runner, instance.metrics,
-                        (PrometheusMeterRegistry) instance.metrics.registry(),
+                        (PrometheusMeterRegistry) instance.metrics.registry(), instance.lag,
                         () -> MirrorWiring.report(instance.mirrorStatus()));
             }
         } catch (RuntimeException e) {
@@ -131,6 +138,9 @@ public final class SchedulerInstance implements AutoCloseable {
         stopMirror();
         if (monitor != null) {
             monitor.close();
+        }
+        if (lag != null) {
+            lag.close();
         }
         runner.close();
     }

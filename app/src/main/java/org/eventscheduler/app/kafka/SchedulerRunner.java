@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -146,12 +145,9 @@ public final class SchedulerRunner implements AutoCloseable {
         }
     }
 
+    /** The provisioner's admin client properties ({@link KafkaClients.Role#PROVISIONER}). */
     public static Properties adminProperties(SchedulerConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.kafka().clientProperties());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-provisioner");
-        return props;
+        return KafkaClients.properties(config, KafkaClients.Role.PROVISIONER);
     }
 
     /**

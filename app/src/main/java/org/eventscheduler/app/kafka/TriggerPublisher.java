@@ -88,9 +88,7 @@ public final class TriggerPublisher {
 
     /** Writes the definitions to the triggers topic and waits for the broker to acknowledge them. */
     public static void publish(SchedulerConfig config, List<TriggerDefinition> definitions, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(config.kafka().clientProperties());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        Properties props = KafkaClients.properties(config, KafkaClients.Role.TRIGGER_PUBLISHER);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

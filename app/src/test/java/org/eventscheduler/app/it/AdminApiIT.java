@@ -831,7 +831,7 @@ class AdminApiIT {
                     policies, "not-running",
                     MirrorReport::off, Clock.systemUTC());
             LocalStatus status = local.read(10);
-            assertThat(status.streamsState()).isEqualTo("CREATED");
+            assertThat(status.streamsState()).isEqualTo(KafkaStreams.State.CREATED);
             assertThat(status.pausedTotal()).isZero();
             assertThat(status.pausedUnreadable()).hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
 

@@ -1,0 +1,63 @@
+package org.eventscheduler.admin.query;
+
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.pause.EntityType;
+
+/**
+ * The one walk over this instance's paused index: the ids of one entity type that may be paused (the
+ * index of its active tasks), each with its guard state. The index may still name an entity that has
+ * since resumed: readers check {@link GuardState#isPaused()}.
+ */
+public final class PausedIndex {
+    private final StreamsAccess streams;
+
+    public PausedIndex(StreamsAccess streams) {
+        this.streams = streams;
+    }
+
+    /** What the walk visits. */
+    @FunctionalInterface
+    public interface Visitor {
+        void visit(String id, GuardState state);
+    }
+
+    /**
+     * Visits every id of {@code type}'s paused index that has a guard state, in the index's order;
+     * throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the stores are
+     * not queryable (Kafka Streams not RUNNING, a rebalance).
+     */
+    public void forEach(EntityType type, Visitor visitor) {
+        ReadOnlyKeyValueStore<String, Long> index = streams.store(
+                StoreQueryParameters.fromNameAndType(indexStore(type), QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                StoreQueryParameters.fromNameAndType(stateStore(type), QueryableStoreTypes.keyValueStore()));
+        try (KeyValueIterator<String, Long> entries = index.all()) {
+            while (entries.hasNext()) {
+                String id = entries.next().key;
+                GuardState state = states.get(id);
+                if (state != null) {
+                    visitor.visit(id, state);
+                }
+            }
+        }
+    }
+
+    private static String indexStore(EntityType type) {
+        return switch (type) {
+            case SOURCE -> StoreNames.PAUSED_SOURCES;
+            case TRIGGER -> StoreNames.PAUSED_TRIGGERS;
+        };
+    }
+
+    private static String stateStore(EntityType type) {
+        return switch (type) {
+            case SOURCE -> StoreNames.SOURCE_STATES;
+            case TRIGGER -> StoreNames.TRIGGER_STATES;
+        };
+    }
+}
