@@ -88,12 +88,7 @@ public final class TriggerPublisher {
 
     /** Writes the definitions to the triggers topic and waits for the broker to acknowledge them. */
     public static void publish(SchedulerConfig config, List<TriggerDefinition> definitions, Duration timeout) {
-        Properties props = KafkaClients.properties(config, KafkaClients.Role.TRIGGER_PUBLISHER);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() / 2, 30_000));
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Properties props = producerProperties(config, timeout);
         String topic = config.topics().triggers();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
@@ -115,6 +110,24 @@ public final class TriggerPublisher {
         }
         LOG.info("applied {} trigger definitions to {}: {}", definitions.size(), topic,
                 definitions.stream().map(TriggerDefinition::id).toList());
+    }
+
+    /**
+     * The publisher's producer: idempotent, acknowledged by every replica, one request in flight. The
+     * triggers topic is often created a moment before the first write, while its partitions still move
+     * to their leader; with several requests in flight, a first batch refused as "not leader" can be
+     * overtaken by the next one, after which the broker refuses the retried first batch as out of
+     * sequence until the delivery timeout (KAFKA-14359; seen in S1 runs of 2026-12-01).
+     */
+    static Properties producerProperties(SchedulerConfig config, Duration timeout) {
+        Properties props = KafkaClients.properties(config, KafkaClients.Role.TRIGGER_PUBLISHER);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() / 2, 30_000));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return props;
     }
 
     /** A file of definitions that cannot be applied; the message lists every problem. */
