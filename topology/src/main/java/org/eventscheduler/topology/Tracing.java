@@ -4,6 +4,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -68,11 +69,30 @@ public final class Tracing {
     /** Resolves the tracer when first asked for (not when this class loads), then never again: spans are per event. */
     private static final class TracerHolder {
         static final Tracer TRACER = GlobalOpenTelemetry.getTracer("org.eventscheduler.scheduler");
+        /** No agent and no SDK: the API's own no-op tracer. */
+        static final boolean OFF = TRACER == TracerProvider.noop().get("org.eventscheduler.scheduler");
     }
 
-    /** Starts a span named {@code name} under the current context. */
+    /**
+     * Starts a span named {@code name} under the current context. With tracing off, the invalid span,
+     * built by nothing: a decision costs no tracing work per event.
+     */
     public static Span start(String name) {
+        if (TracerHolder.OFF) {
+            return Span.getInvalid();
+        }
         return tracer().spanBuilder(name).startSpan();
+    }
+
+    /**
+     * Makes {@code span} current for the decision it is about. When neither it nor the current span is
+     * valid (tracing off), there is no context worth attaching, and none is.
+     */
+    public static Scope enter(Span span) {
+        if (!span.getSpanContext().isValid() && !Span.current().getSpanContext().isValid()) {
+            return Scope.noop();
+        }
+        return span.makeCurrent();
     }
 
     /**
@@ -86,8 +106,8 @@ public final class Tracing {
 
     /** As {@link #decision(String, Consumer, Runnable)}, under {@code parent}. */
     public static void decision(String name, Context parent, Consumer<Span> describe, Runnable within) {
-        Span span = tracer().spanBuilder(name).setParent(parent).startSpan();
-        try (Scope scope = span.makeCurrent()) {
+        Span span = TracerHolder.OFF ? Span.getInvalid() : tracer().spanBuilder(name).setParent(parent).startSpan();
+        try (Scope scope = enter(span)) {
             describe.accept(span);
             within.run();
         } finally {

@@ -99,7 +99,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
 
     private void onEvent(Record<byte[], SourceInput> record, IngressEvent event) {
         Span span = Tracing.start("scheduler.source.decision");
-        try (Scope scope = span.makeCurrent()) {
+        try (Scope scope = Tracing.enter(span)) {
             decide(record, event, span);
         } finally {
             span.end();

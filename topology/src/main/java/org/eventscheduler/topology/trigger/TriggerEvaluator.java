@@ -44,7 +44,7 @@ final class TriggerEvaluator implements AdmittedEventCheck {
             return TriggerEvaluation.NO_MATCH;
         }
         Span span = Tracing.start("scheduler.trigger.evaluation");
-        try (Scope scope = span.makeCurrent()) {
+        try (Scope scope = Tracing.enter(span)) {
             TriggerEvaluation evaluation = evaluate(new EventEnvelope(event, headers), candidates);
             span.setAttribute(Tracing.SOURCE, event.source());
             span.setAttribute(Tracing.CORRELATION_ID, event.correlationId());

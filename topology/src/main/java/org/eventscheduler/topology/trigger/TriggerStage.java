@@ -60,7 +60,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     @Override
     public void process(Record<String, TriggerInput> record) {
         Span span = Tracing.start("scheduler.trigger.decision");
-        try (Scope scope = span.makeCurrent()) {
+        try (Scope scope = Tracing.enter(span)) {
             span.setAttribute(Tracing.TRIGGER, record.value().triggerId());
             span.setAttribute(Tracing.DECISION, switch (record.value()) {
                 case TriggerInput.Match match -> "match";
