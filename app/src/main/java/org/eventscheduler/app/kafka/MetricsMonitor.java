@@ -195,7 +195,7 @@ public final class MetricsMonitor implements AutoCloseable {
                 state.pausedSince().ifPresent(since -> earliestPauseByType.merge(type.code(), since,
                         (a, b) -> a.isBefore(b) ? a : b));
             }
-            if (!state.breakerState().equals("CLOSED")) {
+            if (!state.isBreakerClosed()) {
                 breakersByState.merge(List.of(type.code(), state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L,
                         Long::sum);
             }

@@ -16,7 +16,14 @@ import java.util.List;
 final class Breaker {
     /** The persisted breaker states; resilience4j's own enum has states we never enter. */
     enum State {
-        CLOSED, OPEN, HALF_OPEN
+        CLOSED, OPEN, HALF_OPEN;
+
+        private static final State[] BY_ORDINAL = values();
+
+        /** The state stored as {@code ordinal}, without copying {@code values()} on every read. */
+        static State of(int ordinal) {
+            return BY_ORDINAL[ordinal];
+        }
     }
 
     /**

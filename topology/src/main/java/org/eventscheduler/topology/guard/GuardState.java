@@ -190,6 +190,11 @@ public final class GuardState {
         return breakerState.name();
     }
 
+    /** Whether the breaker lets every call through (neither open nor half-open). */
+    public boolean isBreakerClosed() {
+        return breakerState == Breaker.State.CLOSED;
+    }
+
     /** Whether at least one cause holds: the entity's records are held. */
     public boolean isPaused() {
         return causes != 0;
@@ -308,7 +313,7 @@ public final class GuardState {
         state.operatorUntil = buffer.getLong();
         state.operatorActor = string(buffer);
         state.operatorReason = string(buffer);
-        state.breakerState = Breaker.State.values()[buffer.get()];
+        state.breakerState = Breaker.State.of(buffer.get());
         state.breakerOpenUntil = buffer.getLong();
         state.halfOpenProbes = buffer.getInt();
         int historyLength = buffer.getInt();
