@@ -27,7 +27,8 @@ public final class PipelineBench {
         Options options = Options.parse(args);
         Scenario scenario = switch (name) {
             case "s1" -> new ThroughputScenario(options.integer("events", 10_000_000), options.integer("reps", 2),
-                    options.integer("seconds", 20), options.integer("commit-interval-ms", 0));
+                    options.integer("seconds", 20), options.integer("commit-interval-ms", 0),
+                    options.integer("linger-ms", -1));
             case "s3" -> new CardinalityScenario(options.integer("events", 1_000_000), options.integer("reps", 2));
             case "s5" -> new LatencyScenario(options.integer("rate", 1000), options.integer("reps", 2),
                     options.integer("seconds", 20));

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -38,6 +39,7 @@ final class ThroughputScenario implements PipelineBench.Scenario {
     private final int reps;
     private final Duration window;
     private final int commitIntervalMs;
+    private final int lingerMs;
 
     /** One run's figures over its window. */
     private record Run(double recordsPerSecond, double cpuNanosPerRecord, double bytesPerRecord) {
@@ -47,11 +49,13 @@ final class ThroughputScenario implements PipelineBench.Scenario {
     private record Sample(long nanos, long cpuNanos, long allocatedBytes, Map<String, BenchClients.Hop> hops) {
     }
 
-    ThroughputScenario(int events, int reps, int seconds, int commitIntervalMs) {
+    /** {@code commitIntervalMs} 0 and {@code lingerMs} -1: the applications' own defaults. */
+    ThroughputScenario(int events, int reps, int seconds, int commitIntervalMs, int lingerMs) {
         this.events = events;
         this.reps = reps;
         this.window = Duration.ofSeconds(seconds);
         this.commitIntervalMs = commitIntervalMs;
+        this.lingerMs = lingerMs;
     }
 
     @Override
@@ -94,8 +98,13 @@ final class ThroughputScenario implements PipelineBench.Scenario {
 
     private Pipeline create(Harness harness, String variant, String input, String runId, int threads) throws Exception {
         if (variant.equals("identity")) {
-            Map<String, Object> overrides = commitIntervalMs > 0
-                    ? Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs) : Map.of();
+            Map<String, Object> overrides = new HashMap<>();
+            if (commitIntervalMs > 0) {
+                overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+            }
+            if (lingerMs >= 0) {
+                overrides.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), lingerMs);
+            }
             return Pipeline.identity(harness.bootstrap, input, runId, harness.dir, threads, overrides);
         }
         Map<String, String> env = new HashMap<>();
@@ -103,6 +112,9 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         List<String> clientProperties = new ArrayList<>();
         if (commitIntervalMs > 0) {
             clientProperties.add("\"commit.interval.ms\": \"" + commitIntervalMs + "\"");
+        }
+        if (lingerMs >= 0) {
+            clientProperties.add("\"producer.linger.ms\": \"" + lingerMs + "\"");
         }
         if (variant.endsWith("task idling 0")) {
             // the Kafka Streams default, which the scheduler's own default (-1) replaced
@@ -159,7 +171,8 @@ final class ThroughputScenario implements PipelineBench.Scenario {
                 + "event time, keyed by source), exactly-once, 4 partitions%s; each run measured over %d s of wall time "
                 + "after its first commit and %d s of settling, the slowest of its inputs (ingress and repartition topics) "
                 + "counted; a warm-up round, then %d interleaved repetitions.", events,
-                commitIntervalMs > 0 ? ", commit.interval.ms " + commitIntervalMs : "", window.toSeconds(),
+                (commitIntervalMs > 0 ? ", commit.interval.ms " + commitIntervalMs : "")
+                        + (lingerMs >= 0 ? ", producer linger.ms " + lingerMs : ""), window.toSeconds(),
                 SETTLE.toSeconds(), reps);
         harness.line("");
         harness.line("| stream threads | application | records/s median (min–max) | CPU µs/record median (min–max) "
