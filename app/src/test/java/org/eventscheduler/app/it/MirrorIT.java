@@ -186,11 +186,8 @@ class MirrorIT {
         }
     }
 
-    private static void awaitAtLeast(AtomicLong value, long wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (value.get() < wanted && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+    private static void awaitAtLeast(AtomicLong value, long wanted) throws Exception {
+        Polling.await("at least " + wanted + " records", TIMEOUT, () -> value.get() >= wanted);
         assertThat(value.get()).isGreaterThanOrEqualTo(wanted);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.eventscheduler.topology.WireJson;
 
 /**
  * S1: how many records a second each application finishes, side by side on one preloaded input: the
@@ -109,19 +110,19 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         }
         Map<String, String> env = new HashMap<>();
         env.put("SCHEDULER_KAFKA__NUM_STREAM_THREADS", String.valueOf(threads));
-        List<String> clientProperties = new ArrayList<>();
+        Map<String, String> clientProperties = new LinkedHashMap<>();
         if (commitIntervalMs > 0) {
-            clientProperties.add("\"commit.interval.ms\": \"" + commitIntervalMs + "\"");
+            clientProperties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitIntervalMs));
         }
         if (lingerMs >= 0) {
-            clientProperties.add("\"producer.linger.ms\": \"" + lingerMs + "\"");
+            clientProperties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), String.valueOf(lingerMs));
         }
         if (variant.endsWith("task idling 0")) {
             // the Kafka Streams default, which the scheduler's own default (-1) replaced
-            clientProperties.add("\"max.task.idle.ms\": \"0\"");
+            clientProperties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
         }
         if (!clientProperties.isEmpty()) {
-            env.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", "{" + String.join(", ", clientProperties) + "}");
+            env.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", WireJson.MAPPER.writeValueAsString(clientProperties));
         }
         if (variant.endsWith("accepted off")) {
             env.put("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false");
