@@ -51,6 +51,12 @@ public final class BenchBroker implements AutoCloseable {
         throw new IllegalStateException("the broker did not start within 60 s");
     }
 
+    /** CPU time the broker's JVM has used so far (its process, all threads). */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the broker's CPU time"));
+    }
+
     public String bootstrapServers() {
         return "localhost:" + port;
     }

@@ -3,7 +3,9 @@ package org.eventscheduler.benchmarks.pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import com.sun.management.OperatingSystemMXBean;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,12 +13,26 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.lang.management.ManagementFactory;
+import org.apache.kafka.streams.StreamsConfig;
+import org.eventscheduler.topology.WireJson;
 
 /**
  * S3: the scheduler's throughput with 1,000 sources against the same number of events from as many
  * distinct sources (each seen once), and the process's resident memory meanwhile, sampled every 250 ms.
+ * CPU per record is counted for this JVM (the scheduler, with RocksDB's native threads) and for the
+ * broker's, because on two cores the two compete: a run is bound by their sum.
+ *
+ * @param rocksdbMemoryMib {@code kafka.rocksdb-memory-bytes} in MiB for the whole command (0: the default);
+ *                         one per command, because the bound is shared by the process
+ * @param cacheMib         {@code statestore.cache.max.bytes} in MiB (-1: Kafka Streams' default)
  */
-record CardinalityScenario(int events, int reps) implements PipelineBench.Scenario {
+record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cacheMib) implements PipelineBench.Scenario {
+    private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** One drain: its rate, the CPU this JVM and the broker's spent per record, and the largest RSS seen. */
+    private record Run(double recordsPerSecond, double cpuMicrosPerRecord, double brokerCpuMicrosPerRecord,
+                       double maxRssBytes) {
+    }
 
     @Override
     public void run(Harness harness) throws Exception {
@@ -48,8 +64,8 @@ record CardinalityScenario(int events, int reps) implements PipelineBench.Scenar
         throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
-    /** A drain like S1's, sampling the RSS every 250 ms; returns records/s and the largest RSS seen. */
-    private double[] drainSampling(Harness harness, Pipeline pipeline, String input, int events) throws Exception {
+    /** A drain sampling the RSS every 250 ms and counting the CPU of this JVM and of the broker's. */
+    private Run drainSampling(Harness harness, Pipeline pipeline, String input, int events) throws Exception {
         AtomicLong maxRss = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread sampler = new Thread(() -> {
@@ -64,8 +80,12 @@ record CardinalityScenario(int events, int reps) implements PipelineBench.Scenar
         }, "rss-sampler");
         sampler.start();
         try {
+            long cpu = OS.getProcessCpuTime();
+            Duration brokerCpu = harness.brokerCpu.get();
             double rate = drain(harness, pipeline, input, events);
-            return new double[] {rate, maxRss.get()};
+            double cpuMicros = (OS.getProcessCpuTime() - cpu) / 1e3 / events;
+            double brokerMicros = harness.brokerCpu.get().minus(brokerCpu).toNanos() / 1e3 / events;
+            return new Run(rate, cpuMicros, brokerMicros, maxRss.get());
         } finally {
             stop.set(true);
             sampler.join();
@@ -82,14 +102,27 @@ record CardinalityScenario(int events, int reps) implements PipelineBench.Scenar
             String source = "src-" + i;
             return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), Harness.T0.toEpochMilli() + i);
         });
-        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        Map<String, String> settings = new HashMap<>();
+        if (rocksdbMemoryMib > 0) {
+            settings.put("SCHEDULER_KAFKA__ROCKSDB_MEMORY_BYTES", Long.toString(rocksdbMemoryMib * 1048576L));
+        }
+        if (cacheMib >= 0) {
+            settings.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", WireJson.MAPPER.writeValueAsString(
+                    Map.of(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(cacheMib * 1048576L))));
+        }
+        Map<String, List<Run>> results = new LinkedHashMap<>();
         for (int rep = -1; rep < reps; rep++) {
-            for (String variant : List.of("1,000 sources", events + " sources")) {
-                String input = variant.startsWith("1,000") ? few : many;
-                double[] run = drainSampling(harness, Pipeline.scheduler(harness.bootstrap, input, Harness.runId(), harness.dir, harness.triggers, Map.of()), input,
-                        events);
-                System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, max RSS %.0f MiB%n",
-                        rep < 0 ? "warm-up" : "rep " + (rep + 1), variant, run[0], run[1] / 1048576);
+            Map<String, String> inputs = new LinkedHashMap<>();
+            inputs.put("1,000 sources", few);
+            inputs.put(String.format(Locale.ROOT, "%,d sources", events), many);
+            for (Map.Entry<String, String> entry : inputs.entrySet()) {
+                String variant = entry.getKey();
+                String input = entry.getValue();
+                Run run = drainSampling(harness, Pipeline.scheduler(harness.bootstrap, input, Harness.runId(), harness.dir,
+                        harness.triggers, settings), input, events);
+                System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, CPU %.1f µs/record (broker %.1f), max RSS %.0f MiB%n",
+                        Harness.round(rep), variant, run.recordsPerSecond(), run.cpuMicrosPerRecord(),
+                        run.brokerCpuMicrosPerRecord(), run.maxRssBytes() / 1048576);
                 if (rep >= 0) {
                     results.computeIfAbsent(variant, k -> new ArrayList<>()).add(run);
                 }
@@ -101,20 +134,26 @@ record CardinalityScenario(int events, int reps) implements PipelineBench.Scenar
         harness.line("S3 source cardinality: %,d events from 1,000 sources against the same number from %,d distinct sources "
                 + "(each seen once), drained by the scheduler; a warm-up round, then %d interleaved repetitions. Process "
                 + "RSS sampled every 250 ms; heap max %,d MiB, RocksDB bound (kafka.rocksdb-memory-bytes) %,d MiB, "
-                + "JVM non-heap committed at the end %,d MiB.", events, events, reps, heapMax / 1048576, bound / 1048576,
+                + "record cache (statestore.cache.max.bytes) %s, JVM non-heap committed at the end %,d MiB. CPU: this "
+                + "JVM's (the scheduler and RocksDB's threads) and the broker's JVM's, per record.", events, events, reps,
+                heapMax / 1048576, bound / 1048576, cacheMib < 0 ? "Kafka Streams' default" : cacheMib + " MiB",
                 nonHeap / 1048576);
         harness.line("");
-        harness.line("| sources | records/s median (min–max) | max RSS MiB median (min–max) | ÷ 1,000 sources, per repetition |");
-        harness.line("|---|---:|---:|---:|");
-        List<double[]> baseline = results.get("1,000 sources");
-        for (Map.Entry<String, List<double[]>> variant : results.entrySet()) {
-            List<Double> rates = variant.getValue().stream().map(r -> r[0]).toList();
-            List<Double> rss = variant.getValue().stream().map(r -> r[1] / 1048576).toList();
+        harness.line("| sources | records/s median (min–max) | CPU µs/record | broker CPU µs/record "
+                + "| max RSS MiB median (min–max) | ÷ 1,000 sources, per repetition |");
+        harness.line("|---|---:|---:|---:|---:|---:|");
+        List<Run> baseline = results.get("1,000 sources");
+        for (Map.Entry<String, List<Run>> variant : results.entrySet()) {
+            List<Run> runs = variant.getValue();
             List<Double> ratios = new ArrayList<>();
             for (int rep = 0; rep < reps; rep++) {
-                ratios.add(variant.getValue().get(rep)[0] / baseline.get(rep)[0]);
+                ratios.add(runs.get(rep).recordsPerSecond() / baseline.get(rep).recordsPerSecond());
             }
-            harness.line("| %s | %s | %s | %s |", variant.getKey(), Stats.spread(rates, "%,.0f"), Stats.spread(rss, "%,.0f"),
+            harness.line("| %s | %s | %s | %s | %s | %s |", variant.getKey(),
+                    Stats.spread(runs.stream().map(Run::recordsPerSecond).toList(), "%,.0f"),
+                    Stats.spread(runs.stream().map(Run::cpuMicrosPerRecord).toList(), "%.1f"),
+                    Stats.spread(runs.stream().map(Run::brokerCpuMicrosPerRecord).toList(), "%.1f"),
+                    Stats.spread(runs.stream().map(r -> r.maxRssBytes() / 1048576).toList(), "%,.0f"),
                     Stats.spread(ratios, "%.2f"));
         }
     }

@@ -29,10 +29,13 @@ final class Harness {
     final Path dir;
     /** 100 triggers, {@code t-N} on event type {@code type-N}. */
     final Path triggers;
+    /** CPU time of the broker's JVM so far, to count what the broker spends per record. */
+    final java.util.function.Supplier<Duration> brokerCpu;
     private final StringBuilder report = new StringBuilder();
 
-    Harness(String bootstrap, Path dir) throws java.io.IOException {
-        this.bootstrap = bootstrap;
+    Harness(BenchBroker broker, Path dir) throws java.io.IOException {
+        this.bootstrap = broker.bootstrapServers();
+        this.brokerCpu = broker::cpuTime;
         this.clients = new BenchClients(bootstrap);
         this.dir = dir;
         this.triggers = Pipeline.hundredTriggers(dir);

@@ -29,7 +29,8 @@ public final class PipelineBench {
             case "s1" -> new ThroughputScenario(options.integer("events", 10_000_000), options.integer("reps", 2),
                     options.integer("seconds", 20), options.integer("commit-interval-ms", 0),
                     options.integer("linger-ms", -1));
-            case "s3" -> new CardinalityScenario(options.integer("events", 1_000_000), options.integer("reps", 2));
+            case "s3" -> new CardinalityScenario(options.integer("events", 1_000_000), options.integer("reps", 2),
+                    options.integer("rocksdb-memory-mib", 0), options.integer("cache-mib", -1));
             case "s5" -> new LatencyScenario(options.integer("rate", 1000), options.integer("reps", 2),
                     options.integer("seconds", 20));
             case "s6" -> new HealthUnderLoadScenario(options.integer("events", 300_000), options.integer("reps", 2));
@@ -42,7 +43,7 @@ public final class PipelineBench {
         };
         Path dir = Files.createTempDirectory("event-scheduler-bench-");
         try (BenchBroker broker = BenchBroker.start(dir)) {
-            Harness harness = new Harness(broker.bootstrapServers(), dir);
+            Harness harness = new Harness(broker, dir);
             scenario.run(harness);
             harness.clients.close();
             String markdown = harness.report();
