@@ -170,7 +170,7 @@ public final class SchedulerRunner implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.kafka().numStreamThreads());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, config.kafka().applicationId() + "-" + config.instanceId());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_REQUEST_BYTES);
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbStoreOptions.class);
         props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, Long.toString(config.kafka().rocksdbMemoryBytes()));
         if (config.admin().enabled()) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,

@@ -26,4 +26,10 @@ class StreamsPropertiesTest {
                 Map.of("SCHEDULER_KAFKA__CLIENT_PROPERTIES", "{\"max.task.idle.ms\": \"0\"}")), METRICS);
         assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("0");
     }
+
+    @Test
+    void shouldGiveEveryRocksDbStoreTheSchedulersOptions() {
+        var props = SchedulerRunner.streamsProperties(ConfigLoader.load(Optional.empty(), Map.of()), METRICS);
+        assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(RocksDbStoreOptions.class);
+    }
 }
