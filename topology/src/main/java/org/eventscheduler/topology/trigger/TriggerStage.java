@@ -147,7 +147,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     @Override
     public void deadLetter(String id, HeldRecord held, InvalidReason reason, long now) {
         metrics.deadLettered(reason);
-        byte[] start = TriggerJson.startSerializer().serialize(null, MatchCodec.read(held.value()));
+        byte[] start = TriggerStages.heldStartJson(held.value());
         context.forward(new Record<>(id, new TriggerDecision.DeadLettered(held.key(), start), now,
                 held.deadLetterHeaders(EntityType.TRIGGER.changelogKey(id), reason.code(), now)));
     }

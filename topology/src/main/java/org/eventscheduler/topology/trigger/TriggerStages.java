@@ -94,6 +94,11 @@ public final class TriggerStages {
         });
     }
 
+    /** A held start's stored value (the trigger stage's binary match) as the {@link WorkflowStart} JSON it will be written as. */
+    public static byte[] heldStartJson(byte[] heldValue) {
+        return TriggerJson.startSerializer().serialize(null, MatchCodec.read(heldValue));
+    }
+
     /** The serde reading {@code workflow.start-results}. */
     public static Serde<TriggerInput.StartResult> startResultSerde() {
         return Serdes.serdeFrom((topic, result) -> {
