@@ -2,6 +2,7 @@ package org.eventscheduler.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.eventscheduler.topology.TopologyFixture.T0;
+import static org.eventscheduler.topology.TopologyFixture.header;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,11 +36,6 @@ class HeldWorkTopologyTest {
     @AfterEach
     void close() {
         fixture.close();
-    }
-
-    private static String header(TestRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private void withSource(String source, RateLimit limit, HoldOverride hold) {

@@ -158,6 +158,12 @@ public final class TopologyFixture implements AutoCloseable {
         return records;
     }
 
+    /** The last value of header {@code name} of an output record, as UTF-8; null when absent. */
+    public static String header(TestRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The records {@code id} holds now, as its state says. */
     public long held(EntityType type, String id) {
         KeyValueStore<String, GuardState> states = driver.getKeyValueStore(

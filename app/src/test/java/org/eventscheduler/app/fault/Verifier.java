@@ -140,7 +140,7 @@ public final class Verifier {
                 duplicated.add(origin + " admitted " + admission.size() + " times, still held " + stillHeldBySource
                         + " times: " + admission.stream().map(ConsumerRecord::topic).toList());
             }
-            if (admission.isEmpty()) {
+            if (admission.isEmpty() || isHeldDeadLetter(admission.getFirst())) {
                 held++;
             } else if (admission.getFirst().topic().equals(topics.dlq())) {
                 invalid++;
@@ -307,6 +307,11 @@ public final class Verifier {
     /** A dead-lettered held start: it ends the trigger's part of its event, not the event's admission. */
     private static boolean isTriggerHold(ConsumerRecord<byte[], byte[]> record) {
         return header(record, SchedulerHeaders.ENTITY).filter(entity -> entity.startsWith("trigger:")).isPresent();
+    }
+
+    /** A held event of a source that did not come back (expired, pushed out, discarded): held, not invalid. */
+    private static boolean isHeldDeadLetter(ConsumerRecord<byte[], byte[]> record) {
+        return header(record, SchedulerHeaders.ENTITY).filter(entity -> entity.startsWith("source:")).isPresent();
     }
 
     /** What the instances still hold: the live entries of a held store's changelog, read to its end. */

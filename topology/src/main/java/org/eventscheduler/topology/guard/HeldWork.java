@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.hold.HoldSettings;
@@ -136,7 +137,7 @@ public final class HeldWork {
     }
 
     /** Up to {@code limit} of the entity's held records, oldest first, without taking them (for the admin API). */
-    public static List<HeldRecord> peek(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Bytes, byte[]> store,
+    public static List<HeldRecord> peek(ReadOnlyKeyValueStore<Bytes, byte[]> store,
                                         String id, GuardState s, int limit) {
         List<HeldRecord> records = new ArrayList<>();
         for (int queue : new int[] {1 - s.liveQueue, s.liveQueue}) {

@@ -5,7 +5,8 @@ package org.eventscheduler.topology.guard;
  * wall clock for as long as no record has reached the task. While records flow, decisions follow record
  * time alone (a replay of the input replays them); only a task whose input has gone quiet lets the wall
  * clock move its time on, so that a quiet entity's backlog is released without waiting for traffic.
- * One per processor (task).
+ * Stream time is the base, never the wall clock itself: a task that replays events a week old, or that
+ * was just restored, does not jump a week ahead and expire what it holds. One per processor (task).
  */
 public final class TaskClock {
     private final long quietMillis;
@@ -22,16 +23,20 @@ public final class TaskClock {
     }
 
     /**
-     * The time to act at, given the task's stream time ({@code currentStreamTime}, negative before the
-     * task has seen a record) and the wall clock: stream time plus the wall-clock time since the last
-     * record, once that is at least the quiet period; {@link Long#MIN_VALUE} while records flow (the
-     * stream-time punctuation acts then).
+     * The time to act at, given the task's stream time ({@code currentStreamTime}, negative while the task
+     * knows none) and the wall clock: stream time plus the wall-clock time since the last record, once that
+     * is at least the quiet period; {@link Long#MIN_VALUE} while records flow (the stream-time punctuation
+     * acts then) or while the task knows no stream time. A task that has seen no record since it started
+     * counts its quiet time from its first look.
      */
     public long idleTime(long currentStreamTime, long wallNow) {
-        if (currentStreamTime < 0 || wallAtLastRecord == Long.MIN_VALUE) {
-            return wallNow;
+        if (wallAtLastRecord == Long.MIN_VALUE) {
+            wallAtLastRecord = wallNow;
         }
         long quiet = wallNow - wallAtLastRecord;
-        return quiet >= quietMillis ? currentStreamTime + quiet : Long.MIN_VALUE;
+        if (currentStreamTime < 0 || quiet < quietMillis) {
+            return Long.MIN_VALUE;
+        }
+        return currentStreamTime + quiet;
     }
 }
