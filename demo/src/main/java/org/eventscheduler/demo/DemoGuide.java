@@ -35,8 +35,8 @@ final class DemoGuide {
                            (%d s on, %d s off) against the default limit of %,d events per %s (action %s);
                            one malformed event every %d ms.
                 What to look at:
-                  - every %s below: events accepted, throttled, held for a paused source, dead-lettered,
-                    and which sources are paused;
+                  - every %s below: events accepted, throttled, held for a paused source, released (held
+                    work coming back: at the limit, or after a resume), dead-lettered, and which sources are paused;
                   - %s is PAUSED a few seconds into each storm and RESUMED once its cooldown has passed
                     (%s%s) and its rate is back under %d%% of the limit;
                   - triggers (demo-triggers.yaml) start workflows on workflow.starts; the demo's workflow engine

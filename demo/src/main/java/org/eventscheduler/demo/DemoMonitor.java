@@ -74,9 +74,9 @@ public final class DemoMonitor implements AutoCloseable {
                         .map(at -> " until >= " + LocalTime.ofInstant(at, ZoneId.systemDefault()).format(TIME)).orElse(""))
                 .toList();
         var starts = metrics.registry().find(SchedulerMetrics.WORKFLOW_STARTS).counter();
-        out.printf("[demo] %s accepted %,d  throttled %,d  held (paused source) %,d  dead-lettered %,d  workflow starts %,d"
-                        + "  | paused: %s%n",
-                now(), count("accepted"), count("throttled"), count("paused_source"), count("invalid"),
+        out.printf("[demo] %s accepted %,d  throttled %,d  held (paused source) %,d  released %,d  dead-lettered %,d"
+                        + "  workflow starts %,d  | paused: %s%n",
+                now(), count("accepted"), count("throttled"), count("paused_source"), released(), count("invalid"),
                 starts == null ? 0 : (long) starts.count(), paused.isEmpty() ? "none" : String.join(", ", paused));
     }
 
@@ -87,6 +87,12 @@ public final class DemoMonitor implements AutoCloseable {
                         + "% of " + breaker.calls() + " calls, threshold " + Math.round(breaker.failureRateThreshold()) + "%"))
                 .or(() -> change.operator().map(operator -> ", by " + operator.actor() + ": " + operator.reason()))
                 .orElse("");
+    }
+
+    /** Held records let go on: a throttled trigger's backlog draining, a paused source's events after its resume. */
+    private long released() {
+        return (long) metrics.registry().find(SchedulerMetrics.RELEASED).counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
     }
 
     private long count(String outcome) {

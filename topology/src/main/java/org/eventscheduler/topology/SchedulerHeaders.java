@@ -21,6 +21,12 @@ public final class SchedulerHeaders {
     public static final String ACTOR = "scheduler.actor";
     /** When a trigger definition or its tombstone was written through the admin API (ISO-8601). */
     public static final String REQUESTED_AT = "scheduler.requested-at";
+    /** On a dead-lettered held record: the entity that held it, e.g. {@code source:orders-service}. */
+    public static final String ENTITY = "scheduler.entity";
+    /** On a dead-lettered held record: why it had been held ({@code rate-limited}, {@code source-paused}, ...). */
+    public static final String HELD_REASON = "scheduler.held-reason";
+    /** On a released or dead-lettered held record: how long it was held, in milliseconds. */
+    public static final String HELD_MS = "scheduler.held-ms";
     /** Internal: what an internal-topic record is, where a topic carries more than one kind. */
     public static final String KIND = "scheduler.kind";
 

@@ -21,6 +21,7 @@ import org.eventscheduler.topology.dlq.DeadLetters;
 import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
 import org.eventscheduler.topology.event.SourceInputSerde;
+import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
@@ -45,7 +46,7 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  *                                                                                                      ▼
  *            source-limiter [source-states, paused-sources] ── admitted ─→ events.accepted (unless switched off)
  *              │ (evaluates the triggers: global trigger-definitions)                             │
- *              │ held → scheduler.throttled   pause/resume → scheduler.paused   invalid → DLQ     │
+ *              │ held → held-sources (audit → scheduler.throttled; ends → DLQ)  pause/resume → scheduler.paused  │
  *              │                                          unusable by a trigger → DLQ ←───────────┤
  *              │                                                                                  ▼
  *              │                                                         trigger-matcher ── matches ─┐
@@ -53,7 +54,7 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  * scheduler.control ── trigger commands ────────────────────────────────────────────────────────────────┴→ by-trigger
  *                                                                                                            ▼
  *            trigger-stage [trigger-states, paused-triggers] ── starts → workflow.starts
- *                 held → scheduler.throttled   pause/resume → scheduler.paused   failed evaluations → DLQ
+ *                 held → held-triggers (audit → scheduler.throttled; ends → DLQ)   pause/resume → scheduler.paused
  * </pre>
  */
 public final class SchedulerTopology {
@@ -106,12 +107,15 @@ public final class SchedulerTopology {
         Map<String, KStream<String, SourceDecision>> sourceDecisions = routes.get("ingress-keyed-by-source")
                 .merge(bySource, Named.as("source-inputs"))
                 .process(SourceLimiterStage.processor(config.guardTiming(), config.sourcePolicies(),
-                                TriggerStages.evaluator(registry), metrics),
+                                TriggerStages.evaluator(registry), metrics, config.maxEventBytes()),
                         Named.as("source-limiter"),
                         SourceLimiterStage.STORES)
                 .split(Named.as("source-"))
                 .branch((source, decision) -> decision instanceof SourceDecision.Admitted, Branched.as("admitted"))
-                .branch((source, decision) -> decision instanceof SourceDecision.Held, Branched.as("held"))
+                .branch((source, decision) -> decision instanceof SourceDecision.DeadLettered,
+                        Branched.as("dead-letters"))
+                .branch((source, decision) -> decision instanceof SourceDecision.HoldNoticed,
+                        Branched.as("hold-notices"))
                 .defaultBranch(Branched.as("pause-changes"));
 
         KStream<String, SourceDecision> admitted = sourceDecisions.get("source-admitted");
@@ -119,9 +123,13 @@ public final class SchedulerTopology {
             admitted.mapValues(decision -> ((SourceDecision.Admitted) decision).event().value(), Named.as("admitted-value"))
                     .to(topics.accepted(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("accepted-sink"));
         }
-        sourceDecisions.get("source-held")
-                .mapValues(decision -> ((SourceDecision.Held) decision).event().value(), Named.as("held-value"))
-                .to(topics.throttled(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("throttled-sink"));
+        sourceDecisions.get("source-dead-letters")
+                .map((source, decision) -> KeyValue.pair(((SourceDecision.DeadLettered) decision).key(),
+                        ((SourceDecision.DeadLettered) decision).value()), Named.as("held-dead-letter"))
+                .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("held-dlq-sink"));
+        sourceDecisions.get("source-hold-notices")
+                .mapValues(decision -> ((SourceDecision.HoldNoticed) decision).notice(), Named.as("hold-notice-value"))
+                .to(topics.throttled(), Produced.with(Serdes.String(), HoldNotice.serde()).withName("throttled-sink"));
         sourceDecisions.get("source-pause-changes")
                 .mapValues(decision -> ((SourceDecision.PauseChanged) decision).record(), Named.as("pause-change-value"))
                 .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde()).withName("paused-sink"));
@@ -144,15 +152,22 @@ public final class SchedulerTopology {
                         TriggerStages.STORES)
                 .split(Named.as("trigger-"))
                 .branch((id, decision) -> decision instanceof TriggerDecision.Start, Branched.as("starts"))
-                .branch((id, decision) -> decision instanceof TriggerDecision.Held, Branched.as("held"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.DeadLettered, Branched.as("dead-letters"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.HoldNoticed, Branched.as("hold-notices"))
                 .defaultBranch(Branched.as("pause-changes"));
         triggerDecisions.get("trigger-starts")
                 .mapValues(decision -> ((TriggerDecision.Start) decision).match(), Named.as("start-value"))
                 .to(topics.workflowStarts(), Produced.with(Serdes.String(), TriggerStages.startWriter())
                         .withName("workflow-starts-sink"));
-        triggerDecisions.get("trigger-held")
-                .mapValues(decision -> ((TriggerDecision.Held) decision).match(), Named.as("held-start-value"))
-                .to(topics.throttled(), Produced.with(Serdes.String(), TriggerStages.startWriter())
+        triggerDecisions.get("trigger-dead-letters")
+                .map((id, decision) -> KeyValue.pair(((TriggerDecision.DeadLettered) decision).key(),
+                        ((TriggerDecision.DeadLettered) decision).value()), Named.as("held-start-dead-letter"))
+                .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("trigger-held-dlq-sink"));
+        triggerDecisions.get("trigger-hold-notices")
+                .mapValues(decision -> ((TriggerDecision.HoldNoticed) decision).notice(),
+                        Named.as("trigger-hold-notice-value"))
+                .to(topics.throttled(), Produced.with(Serdes.String(), HoldNotice.serde())
                         .withName("trigger-throttled-sink"));
         triggerDecisions.get("trigger-pause-changes")
                 .mapValues(decision -> ((TriggerDecision.PauseChanged) decision).record(),

@@ -14,6 +14,10 @@ public final class StoreNames {
     public static final String TRIGGER_STATES = "trigger-states";
     /** Triggers that are paused with a time to check (rate cooldown, operator until). */
     public static final String PAUSED_TRIGGERS = "paused-triggers";
+    /** Events held back by their source's safeguards, by (source, queue, sequence number), until they come back. */
+    public static final String HELD_SOURCES = "held-sources";
+    /** Workflow starts held back by their trigger's safeguards, by (trigger, queue, sequence number). */
+    public static final String HELD_TRIGGERS = "held-triggers";
     /** Global: the raw JSON definition of every trigger, keyed by trigger id. */
     public static final String TRIGGER_DEFINITIONS = "trigger-definitions";
     /**

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.PauseReason;
@@ -81,11 +83,10 @@ class BreakerTopologyTest {
         // while open: matches are held, nothing is lost
         order("o-held", Duration.ofSeconds(5));
         assertThat(fixture.starts.isEmpty()).isTrue();
-        List<TestRecord<String, byte[]>> held = fixture.throttled.readRecordsToList();
+        List<HeldRecord> held = fixture.heldRecords(EntityType.TRIGGER, "flaky");
         assertThat(held).hasSize(1);
-        assertThat(header(held.getFirst(), SchedulerHeaders.REASON)).isEqualTo("trigger-paused");
-        assertThat(new String(held.getFirst().value(), StandardCharsets.UTF_8)).contains("\"eventId\":\"o-held\"")
-                .contains("\"workflow\":\"billing\"");
+        assertThat(held.getFirst().reason()).isEqualTo("trigger-paused");
+        assertThat(held.getFirst().key()).isEqualTo("flaky".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -97,9 +98,10 @@ class BreakerTopologyTest {
         for (int i = 0; i < 4; i++) {
             order("probe-" + i, Duration.ofSeconds(32).plusMillis(i));
         }
+        // the probes come from held work first: the match held while open, then in the order they arrived
         assertThat(fixture.starts.readRecordsToList()).extracting(r -> r.value().eventId())
-                .containsExactly("probe-0", "probe-1", "probe-2");
-        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
+                .containsExactly("early", "probe-0", "probe-1");
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "flaky")).extracting(HeldRecord::reason)
                 .containsExactly("trigger-paused", "trigger-paused");
         assertThat(fixture.pauseChanges()).as("half-open is not a pause change").isEmpty();
 
@@ -116,6 +118,8 @@ class BreakerTopologyTest {
         assertThat(closed.breaker().orElseThrow().failureRate()).isZero();
         assertThat(closed.resumedAt()).contains(T0.plusSeconds(33).plusMillis(2));
         assertThat(closed.resumedBy()).contains("scheduler");
+        assertThat(fixture.starts.readRecordsToList()).as("released at the resume").extracting(r -> r.value().eventId())
+                .containsExactly("probe-2", "probe-3");
 
         order("after", Duration.ofSeconds(34));
         assertThat(fixture.starts.readRecordsToList()).extracting(r -> r.value().eventId()).containsExactly("after");
@@ -140,7 +144,8 @@ class BreakerTopologyTest {
         order("too-early", Duration.ofSeconds(62));
         assertThat(fixture.starts.isEmpty()).isTrue();
         order("probe-again", Duration.ofSeconds(64));
-        assertThat(fixture.starts.readRecordsToList()).extracting(r -> r.value().eventId()).containsExactly("probe-again");
+        assertThat(fixture.starts.readRecordsToList()).extracting(r -> r.value().eventId())
+                .containsExactly("too-early", "probe-again");
     }
 
     @Test
@@ -166,8 +171,8 @@ class BreakerTopologyTest {
             assertThat(header(r, "scheduler.source")).isEqualTo("careless");
             assertThat(header(r, "scheduler.trigger")).isEqualTo("picky");
         });
-        assertThat(fixture.throttled.readRecordsToList()).as("the rest held with the paused source").hasSize(20)
-                .allSatisfy(r -> assertThat(header(r, "scheduler.reason")).isEqualTo("source-paused"));
+        assertThat(fixture.heldRecords(EntityType.SOURCE, "careless")).as("the rest held with the paused source")
+                .hasSize(20).allSatisfy(r -> assertThat(r.reason()).isEqualTo("source-paused"));
     }
 
     @Test
@@ -198,15 +203,16 @@ class BreakerTopologyTest {
         assertThat(changes.getFirst().correlationId()).isEqualTo("bad-9");
 
         fixture.sendRaw(Events.utf8("legacy"), Events.structured("good-1", "legacy"), new RecordHeaders(), Duration.ofSeconds(1));
-        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
+        assertThat(fixture.heldRecords(EntityType.SOURCE, "legacy")).extracting(HeldRecord::reason)
                 .containsExactly("source-paused");
 
-        // default source breaker: open 30 s (fixture), 3 probes; valid probes close it
+        // default source breaker: open 30 s (fixture), 3 probes; valid probes close it, the held event first
         for (int i = 0; i < 3; i++) {
             fixture.sendRaw(Events.utf8("legacy"), Events.structured("probe-" + i, "legacy"), new RecordHeaders(),
                     Duration.ofSeconds(40).plusMillis(i));
         }
-        assertThat(fixture.accepted.readRecordsToList()).hasSize(3);
+        assertThat(fixture.accepted.readRecordsToList()).extracting(r -> Events.idOf(r.value()))
+                .containsExactly("good-1", "probe-0", "probe-1", "probe-2");
         assertThat(fixture.pauseChanges()).extracting(PauseRecord::reason).containsExactly(PauseReason.BREAKER_CLOSED);
     }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseCause;
 import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
@@ -42,7 +44,7 @@ class ControlTopologyTest {
         assertThat(pause.pausedAt()).contains(T0.plusSeconds(1));
 
         fixture.send("e-1", "orders", Duration.ofHours(5));
-        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
+        assertThat(fixture.heldRecords(EntityType.SOURCE, "orders")).extracting(HeldRecord::reason)
                 .as("a manual pause is never lifted by itself").containsExactly("source-paused");
 
         fixture.command("resume", "source", "orders", null, Duration.ofHours(6));
@@ -51,6 +53,16 @@ class ControlTopologyTest {
         assertThat(resume.reason()).isEqualTo(PauseReason.OPERATOR_RESUME);
         assertThat(resume.resumedBy()).contains("alice");
         assertThat(resume.resumedAt()).contains(T0.plus(Duration.ofHours(6)));
+
+        // e-1 waited the whole hold.max-age (1 h) by the time of the resume: it expired to the DLQ
+        assertThat(fixture.dlq.readRecordsToList()).singleElement().satisfies(dead -> {
+            assertThat(header(dead, SchedulerHeaders.REASON)).isEqualTo("hold-expired");
+            assertThat(header(dead, SchedulerHeaders.ENTITY)).isEqualTo("source:orders");
+            assertThat(header(dead, SchedulerHeaders.HELD_REASON)).isEqualTo("source-paused");
+            assertThat(header(dead, SchedulerHeaders.HELD_MS)).isEqualTo("3600000");
+            assertThat(dead.value()).isEqualTo(Events.structured("e-1", "orders"));
+        });
+        assertThat(fixture.held(EntityType.SOURCE, "orders")).isZero();
 
         fixture.send("e-2", "orders", Duration.ofHours(7));
         assertThat(fixture.accepted.readRecordsToList()).extracting(r -> r.key()).containsExactly("orders");
@@ -65,7 +77,7 @@ class ControlTopologyTest {
 
         fixture.sendRaw(Events.utf8("s"), Events.structured("e-1", "s", "x"), new RecordHeaders(), Duration.ofSeconds(10));
         assertThat(fixture.starts.isEmpty()).isTrue();
-        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).extracting(HeldRecord::reason)
                 .containsExactly("trigger-paused");
 
         // another trigger's traffic moves the stage's stream time past the until
@@ -78,6 +90,13 @@ class ControlTopologyTest {
         assertThat(changes.getFirst().reason()).isEqualTo(PauseReason.OPERATOR_UNTIL_ELAPSED);
         assertThat(changes.getFirst().state()).isEqualTo(PauseState.ACTIVE);
         assertThat(changes.getFirst().resumedAt()).contains(T0.plusSeconds(60));
+        // the start held while paused goes out at the resume, ahead of nothing: t had no other match
+        assertThat(fixture.starts.readRecordsToList()).filteredOn(r -> r.key().equals("t")).singleElement()
+                .satisfies(start -> {
+                    assertThat(start.value().eventId()).isEqualTo("e-1");
+                    assertThat(start.timestamp()).isEqualTo(T0.plusSeconds(60).toEpochMilli());
+                });
+        assertThat(fixture.held(EntityType.TRIGGER, "t")).isZero();
     }
 
     @Test

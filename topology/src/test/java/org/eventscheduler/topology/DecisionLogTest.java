@@ -1,5 +1,6 @@
 package org.eventscheduler.topology;
 
+import org.eventscheduler.topology.pause.EntityType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -58,7 +59,7 @@ class DecisionLogTest {
     void aStormLogsItsThrottleAndPauseOnceAndNotOneLinePerEvent() {
         fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
 
-        assertThat(fixture.throttled.readRecordsToList()).hasSize(2000);
+        assertThat(fixture.held(EntityType.SOURCE, "storm")).isEqualTo(2000);
         List<ILoggingEvent> info = atInfo();
         assertThat(info).as("3,000 events: one line when throttling starts, one for the pause")
                 .extracting(line -> fields(line).get("reason")).containsExactly("over-limit", "rate-limit-exceeded");

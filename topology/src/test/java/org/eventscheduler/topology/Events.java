@@ -25,6 +25,13 @@ public final class Events {
                 + "\",\"datacontenttype\":\"application/json\",\"data\":" + data + "}").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The CloudEvents {@code id} of a structured event written by these methods. */
+    public static String idOf(byte[] value) {
+        String json = new String(value, StandardCharsets.UTF_8);
+        int start = json.indexOf("\"id\":\"") + 6;
+        return json.substring(start, json.indexOf('"', start));
+    }
+
     public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -16,6 +16,8 @@ import org.eventscheduler.topology.pause.PauseReason;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseState;
 import org.eventscheduler.topology.guard.LimitAction;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.guard.RateLimit;
 import org.eventscheduler.topology.source.SourceOverride;
 import org.junit.jupiter.api.AfterEach;
@@ -58,10 +60,15 @@ class SourceLimiterTopologyTest {
         assertThat(pause.instance()).isEqualTo("test-instance");
 
         assertThat(fixture.accepted.readRecordsToList()).hasSize(1000);
-        List<TestRecord<String, byte[]>> held = fixture.throttled.readRecordsToList();
+        List<HeldRecord> held = fixture.heldRecords(EntityType.SOURCE, "storm");
         assertThat(held).hasSize(2000);
-        assertThat(held.subList(0, 999)).allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("rate-limited"));
-        assertThat(held.subList(999, 2000)).allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("source-paused"));
+        assertThat(held.subList(0, 999)).allSatisfy(r -> assertThat(r.reason()).isEqualTo("rate-limited"));
+        assertThat(held.subList(999, 2000)).allSatisfy(r -> assertThat(r.reason()).isEqualTo("source-paused"));
+        assertThat(fixture.throttled.readValuesToList()).singleElement().satisfies(notice -> {
+            assertThat(notice.event()).isEqualTo(HoldNotice.Event.HOLDING);
+            assertThat(notice.reason()).isEqualTo("rate-limited");
+            assertThat(notice.entityId()).isEqualTo("storm");
+        });
     }
 
     @Test
@@ -139,19 +146,26 @@ class SourceLimiterTopologyTest {
     }
 
     @Test
-    void shouldHoldEventsUntilCooldownThenAdmitAgain() {
+    void shouldHoldEventsUntilCooldownThenReleaseThemAtTheLimitAheadOfNewOnes() {
         fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
         fixture.pauseChanges();
         fixture.accepted.readRecordsToList();
-        fixture.throttled.readRecordsToList();
 
         fixture.send("late-1", "storm", Duration.ofSeconds(30));
-        assertThat(fixture.throttled.readRecordsToList()).extracting(r -> header(r, SchedulerHeaders.REASON))
-                .containsExactly("source-paused");
+        assertThat(fixture.accepted.isEmpty()).isTrue();
+        assertThat(fixture.held(EntityType.SOURCE, "storm")).isEqualTo(2001);
 
         fixture.send("late-2", "storm", Duration.ofSeconds(62));
         assertThat(fixture.pauseChanges()).extracting(PauseRecord::state).containsExactly(PauseState.ACTIVE);
-        assertThat(fixture.accepted.readRecordsToList()).extracting(TestRecord::key).containsExactly("storm");
+        // the resume releases the oldest held events, up to the limit of the window, at the time of the resume
+        List<TestRecord<String, byte[]>> released = fixture.accepted.readRecordsToList();
+        assertThat(released).hasSize(1000).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo("storm");
+            assertThat(r.timestamp()).isEqualTo(T0.plusSeconds(62).toEpochMilli());
+        });
+        assertThat(released.getFirst().value()).isEqualTo(Events.structured("storm-0-1000", "storm"));
+        assertThat(header(released.getFirst(), SchedulerHeaders.HELD_MS)).isEqualTo(Long.toString(62_000 - 1_000));
+        assertThat(fixture.held(EntityType.SOURCE, "storm")).as("1,000 older ones, late-1 and late-2").isEqualTo(1002);
     }
 
     @Test
@@ -181,8 +195,8 @@ class SourceLimiterTopologyTest {
 
         assertThat(fixture.pauseChanges()).isEmpty();
         assertThat(fixture.accepted.readRecordsToList()).hasSize(100);
-        assertThat(fixture.throttled.readRecordsToList()).hasSize(2900)
-                .allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("rate-limited"));
+        assertThat(fixture.heldRecords(EntityType.SOURCE, "batch-importer")).hasSize(2900)
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("rate-limited"));
         assertThat(fixture.counter(SchedulerMetrics.INGRESS_EVENTS, "outcome", "throttled")).isEqualTo(2900);
     }
 
@@ -223,7 +237,7 @@ class SourceLimiterTopologyTest {
         }
         assertThat(fixture.accepted.readRecordsToList()).hasSize(1000).allSatisfy(r -> assertThat(r.key()).isEqualTo("mixed"));
         assertThat(fixture.pauseChanges()).hasSize(1);
-        assertThat(fixture.throttled.readRecordsToList()).hasSize(1400);
+        assertThat(fixture.held(EntityType.SOURCE, "mixed")).isEqualTo(1400);
     }
 
     @Test

@@ -22,7 +22,14 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.guard.HeldWork;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.hold.HoldNotice;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.guard.BreakerSettings;
@@ -58,7 +65,8 @@ public final class TopologyFixture implements AutoCloseable {
     public final TopologyTestDriver driver;
     public final TestInputTopic<byte[], byte[]> ingress;
     public final TestOutputTopic<String, byte[]> accepted;
-    public final TestOutputTopic<String, byte[]> throttled;
+    /** The audit notices of held work on {@code scheduler.throttled}. */
+    public final TestOutputTopic<String, HoldNotice> throttled;
     public final TestOutputTopic<byte[], byte[]> dlq;
     public final TestOutputTopic<String, PauseRecord> paused;
     public final TestInputTopic<String, byte[]> triggers;
@@ -81,7 +89,8 @@ public final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(SchedulerTopology.build(config, metrics), props, T0);
         ingress = driver.createInputTopic(config.topics().ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         accepted = driver.createOutputTopic(config.topics().accepted(), new StringDeserializer(), new ByteArrayDeserializer());
-        throttled = driver.createOutputTopic(config.topics().throttled(), new StringDeserializer(), new ByteArrayDeserializer());
+        throttled = driver.createOutputTopic(config.topics().throttled(), new StringDeserializer(),
+                HoldNotice.serde().deserializer());
         dlq = driver.createOutputTopic(config.topics().dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         paused = driver.createOutputTopic(config.topics().paused(), new StringDeserializer(),
                 SchedulerTopology.pauseRecordSerde().deserializer());
@@ -146,6 +155,43 @@ public final class TopologyFixture implements AutoCloseable {
     public List<PauseRecord> pauseChanges() {
         List<PauseRecord> records = new ArrayList<>();
         paused.readRecordsToList().forEach(r -> records.add(r.value()));
+        return records;
+    }
+
+    /** The last value of header {@code name} of an output record, as UTF-8; null when absent. */
+    public static String header(TestRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The records {@code id} holds now, as its state says. */
+    public long held(EntityType type, String id) {
+        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
+                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
+        GuardState state = states.get(id);
+        return state == null ? 0 : state.heldCount();
+    }
+
+    /** The records {@code id} holds now, read from its held store, oldest first. */
+    public List<HeldRecord> heldRecords(EntityType type, String id) {
+        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
+                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
+        GuardState state = states.get(id);
+        if (state == null) {
+            return List.of();
+        }
+        return HeldWork.peek(driver.getKeyValueStore(
+                type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS), id, state, Integer.MAX_VALUE);
+    }
+
+    /** Every record a kind of entity holds, read from its held store (in key order). */
+    public List<HeldRecord> allHeld(EntityType type) {
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(
+                type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS);
+        List<HeldRecord> records = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(entry -> records.add(HeldRecord.fromBytes(entry.value)));
+        }
         return records;
     }
 

@@ -1,5 +1,6 @@
 package org.eventscheduler.topology;
 
+import org.eventscheduler.topology.pause.EntityType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -56,9 +57,10 @@ class TraceContextTopologyTest {
         assertThat(traceparent(starts.getFirst())).isEqualTo(TRACEPARENT);
         var accepted = fixture.accepted.readRecordsToList();
         assertThat(accepted).hasSize(2).allSatisfy(r -> assertThat(traceparent(r)).isEqualTo(TRACEPARENT));
-        var throttled = fixture.throttled.readRecordsToList();
-        assertThat(throttled).hasSize(1);
-        assertThat(traceparent(throttled.getFirst())).isEqualTo(TRACEPARENT);
+        var held = fixture.heldRecords(EntityType.SOURCE, "burst");
+        assertThat(held).hasSize(1);
+        assertThat(new String(held.getFirst().headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .isEqualTo(TRACEPARENT);
         var dead = fixture.dlq.readRecordsToList();
         assertThat(dead).hasSize(1);
         assertThat(traceparent(dead.getFirst())).isEqualTo(TRACEPARENT);

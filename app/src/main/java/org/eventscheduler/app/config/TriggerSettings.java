@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.hold.HoldSettings;
 import org.eventscheduler.topology.trigger.TriggerDefaults;
 
 /**
@@ -14,17 +15,19 @@ import org.eventscheduler.topology.trigger.TriggerDefaults;
  *
  * @param rateLimit    the rate limit of a trigger that gives none
  * @param breaker      the breaker of a trigger; a definition's {@code breaker} keys are laid over it
+ * @param hold         the bounds of a trigger's held starts; a definition's {@code hold} keys are laid over them
  * @param applyOnStart a YAML file of trigger definitions written to the triggers topic at start-up; empty: none
  */
-public record TriggerSettings(RateLimit rateLimit, BreakerSettings breaker, String applyOnStart) {
+public record TriggerSettings(RateLimit rateLimit, BreakerSettings breaker, HoldSettings hold, String applyOnStart) {
     public TriggerSettings {
         require(rateLimit != null, "rate-limit", "is required");
         require(breaker != null, "breaker", "is required");
+        require(hold != null, "hold", "is required");
         applyOnStart = applyOnStart == null ? "" : applyOnStart.trim();
     }
 
     public TriggerDefaults defaults() {
-        return new TriggerDefaults(rateLimit, breaker);
+        return new TriggerDefaults(rateLimit, breaker, hold);
     }
 
     public Optional<Path> applyOnStartFile() {

@@ -42,6 +42,8 @@ import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;
+import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.trigger.TriggerDefinitions;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
@@ -54,9 +56,11 @@ import org.eventscheduler.topology.pause.PauseState;
  * input partition and offset, finds where each input went.
  *
  * <ul>
- *   <li>Every input is in exactly one of {@code events.accepted}, {@code scheduler.throttled} (held by
- *       its source) or {@code scheduler.dlq}; an accepted event is, for each trigger it matches, in
- *       exactly one of {@code workflow.starts} or {@code scheduler.throttled} (held by the trigger).
+ *   <li>Every input is in exactly one of {@code events.accepted} (directly, or released after it was
+ *       held), {@code scheduler.dlq}, or still held by its source (the final contents of the
+ *       {@code held-sources} changelog); an accepted event is, for each trigger it matches, in exactly
+ *       one of {@code workflow.starts}, {@code scheduler.dlq} (a held start that expired or was pushed
+ *       out, {@code scheduler.entity: trigger:<id>}) or still held by the trigger ({@code held-triggers}).
  *       Outputs are traced to their input by the {@code scheduler.origin} header.</li>
  *   <li>The pause and resume records equal those of a replay of the same input through the topology
  *       in a TopologyTestDriver (the oracle): decisions depend only on the input.</li>
@@ -65,8 +69,6 @@ import org.eventscheduler.topology.pause.PauseState;
  */
 public final class Verifier {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SOURCE_HOLDS = Set.of("rate-limited", "source-paused");
-    private static final Set<String> TRIGGER_HOLDS = Set.of("trigger-rate-limited", "trigger-paused");
     /** A resume is decided by a stream-time punctuation every bucket; a restart may shift it by one. */
     private static final long RESUME_TOLERANCE_MILLIS = 2_000;
 
@@ -106,7 +108,12 @@ public final class Verifier {
         Topics topics = config.topics();
         List<ConsumerRecord<byte[], byte[]>> inputs = readAll(topics.ingress());
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byOrigin = new HashMap<>();
-        for (String topic : List.of(topics.accepted(), topics.throttled(), topics.dlq(), topics.workflowStarts())) {
+        Map<String, Integer> heldBySource = new HashMap<>();
+        stillHeld(StoreNames.HELD_SOURCES).forEach(r -> heldBySource.merge(origin(r), 1, Integer::sum));
+        Map<String, List<String>> heldByTrigger = new HashMap<>();
+        stillHeld(StoreNames.HELD_TRIGGERS).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
+                .add(new String(r.key(), StandardCharsets.UTF_8)));
+        for (String topic : List.of(topics.accepted(), topics.dlq(), topics.workflowStarts())) {
             for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
                 String origin = header(record, SchedulerHeaders.ORIGIN).orElse("no-origin");
                 byOrigin.computeIfAbsent(origin, o -> new ArrayList<>()).add(record);
@@ -123,33 +130,32 @@ public final class Verifier {
             String origin = input.topic() + "-" + input.partition() + "@" + input.offset();
             List<ConsumerRecord<byte[], byte[]>> outputs = byOrigin.getOrDefault(origin, List.of());
             List<ConsumerRecord<byte[], byte[]>> admission = outputs.stream().filter(r -> r.topic().equals(topics.accepted())
-                    || r.topic().equals(topics.dlq())
-                    || (r.topic().equals(topics.throttled()) && SOURCE_HOLDS.contains(reason(r)))).toList();
-            if (admission.isEmpty()) {
+                    || (r.topic().equals(topics.dlq()) && !isTriggerHold(r))).toList();
+            int stillHeldBySource = heldBySource.getOrDefault(origin, 0);
+            if (admission.isEmpty() && stillHeldBySource == 0) {
                 lost.add(origin + " (never admitted, held or dead-lettered)");
                 continue;
             }
-            if (admission.size() > 1) {
-                duplicated.add(origin + " admitted " + admission.size() + " times: "
-                        + admission.stream().map(ConsumerRecord::topic).toList());
+            if (admission.size() + stillHeldBySource > 1) {
+                duplicated.add(origin + " admitted " + admission.size() + " times, still held " + stillHeldBySource
+                        + " times: " + admission.stream().map(ConsumerRecord::topic).toList());
             }
-            ConsumerRecord<byte[], byte[]> decision = admission.getFirst();
-            if (decision.topic().equals(topics.dlq())) {
-                invalid++;
-            } else if (decision.topic().equals(topics.throttled())) {
+            if (admission.isEmpty() || isHeldDeadLetter(admission.getFirst())) {
                 held++;
+            } else if (admission.getFirst().topic().equals(topics.dlq())) {
+                invalid++;
             } else {
                 accepted++;
                 Set<String> expected = Workload.TRIGGERS_BY_TYPE.getOrDefault(type(input.value()), Set.of());
                 Map<String, Integer> perTrigger = new TreeMap<>();
                 for (ConsumerRecord<byte[], byte[]> output : outputs) {
                     boolean start = output.topic().equals(topics.workflowStarts());
-                    boolean triggerHold = output.topic().equals(topics.throttled()) && TRIGGER_HOLDS.contains(reason(output));
-                    if (start || triggerHold) {
+                    if (start || isTriggerHold(output)) {
                         perTrigger.merge(new String(output.key(), StandardCharsets.UTF_8), 1, Integer::sum);
                         starts += start ? 1 : 0;
                     }
                 }
+                heldByTrigger.getOrDefault(origin, List.of()).forEach(t -> perTrigger.merge(t, 1, Integer::sum));
                 for (String trigger : expected) {
                     int times = perTrigger.getOrDefault(trigger, 0);
                     if (times == 0) {
@@ -298,8 +304,32 @@ public final class Verifier {
         return records;
     }
 
-    private static String reason(ConsumerRecord<byte[], byte[]> record) {
-        return header(record, SchedulerHeaders.REASON).orElse("");
+    /** A dead-lettered held start: it ends the trigger's part of its event, not the event's admission. */
+    private static boolean isTriggerHold(ConsumerRecord<byte[], byte[]> record) {
+        return header(record, SchedulerHeaders.ENTITY).filter(entity -> entity.startsWith("trigger:")).isPresent();
+    }
+
+    /** A held event of a source that did not come back (expired, pushed out, discarded): held, not invalid. */
+    private static boolean isHeldDeadLetter(ConsumerRecord<byte[], byte[]> record) {
+        return header(record, SchedulerHeaders.ENTITY).filter(entity -> entity.startsWith("source:")).isPresent();
+    }
+
+    /** What the instances still hold: the live entries of a held store's changelog, read to its end. */
+    private List<HeldRecord> stillHeld(String store) {
+        Map<java.nio.ByteBuffer, byte[]> live = new java.util.LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : readAll(config.kafka().applicationId() + "-" + store + "-changelog")) {
+            if (record.value() == null) {
+                live.remove(java.nio.ByteBuffer.wrap(record.key()));
+            } else {
+                live.put(java.nio.ByteBuffer.wrap(record.key()), record.value());
+            }
+        }
+        return live.values().stream().map(HeldRecord::fromBytes).toList();
+    }
+
+    private static String origin(HeldRecord record) {
+        Header header = record.headers().lastHeader(SchedulerHeaders.ORIGIN);
+        return header == null ? "no-origin" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static java.util.Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -31,6 +31,8 @@ import org.eventscheduler.app.ops.Promtool;
 import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.app.kafka.SchedulerInstance;
 import org.eventscheduler.topology.SchedulerHeaders;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,8 @@ class ObservabilityIT {
     private static SchedulerConfig config;
 
     private static List<ConsumerRecord<byte[], byte[]>> accepted;
-    private static List<ConsumerRecord<byte[], byte[]>> throttled;
+    /** What the storm holds once everything was processed. */
+    private static final List<HeldRecord> held = new java.util.ArrayList<>();
     private static List<ConsumerRecord<byte[], byte[]>> dead;
     private static List<ConsumerRecord<byte[], byte[]>> starts;
 
@@ -96,7 +99,15 @@ class ObservabilityIT {
                     AdminApiIT.bytes("{\"id\":\"t-broken\",\"workflow\":\"w\"}")));
         }
         accepted = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().accepted(), 1100, TIMEOUT, Duration.ofSeconds(1));
-        throttled = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().throttled(), 2000, TIMEOUT, Duration.ofSeconds(1));
+        Polling.await("the storm holds 2,000 events", TIMEOUT, () -> {
+            try {
+                held.clear();
+                held.addAll(HeldWorkProbe.held(instance.runner().streams(), EntityType.SOURCE, "storm"));
+                return held.size() == 2000;
+            } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                return false;
+            }
+        });
         dead = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().dlq(), 25, TIMEOUT, Duration.ofSeconds(1));
         starts = KafkaTestClients.readCommitted(broker.bootstrapServers(), config.topics().workflowStarts(), 100, TIMEOUT, Duration.ofSeconds(1));
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(broker.bootstrapServers())) {
@@ -170,7 +181,8 @@ class ObservabilityIT {
         Files.createDirectories(SCRAPE.getParent());
         Files.writeString(SCRAPE, metrics);
 
-        Map<String, Long> throttledByReason = countBy(throttled, SchedulerHeaders.REASON);
+        Map<String, Long> throttledByReason = held.stream().collect(java.util.stream.Collectors.groupingBy(
+                HeldRecord::reason, java.util.stream.Collectors.counting()));
         Map<String, Long> deadByReason = countBy(dead, SchedulerHeaders.REASON);
         assertThat(accepted).hasSize(1100);
         assertThat(sample(metrics, "scheduler_ingress_events_total", "outcome=\"accepted\"")).isEqualTo(accepted.size());

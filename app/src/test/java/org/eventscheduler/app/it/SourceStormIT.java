@@ -22,6 +22,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.embedded.EmbeddedKafkaBroker;
@@ -66,6 +69,9 @@ class SourceStormIT {
         env.put("SCHEDULER_KAFKA__STATE_DIR", stateDir.toString());
         env.put("SCHEDULER_KAFKA__CLOSE_TIMEOUT", "20s");
         env.put("SCHEDULER_INSTANCE_ID", "it-instance");
+        // the storm stays paused for the test: what it holds stays held, to be counted
+        env.put("SCHEDULER_PAUSE_POLICY__COOLDOWN", "1h");
+        env.put("SCHEDULER_PAUSE_POLICY__MAX_COOLDOWN", "1h");
         for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused")) {
             env.put("SCHEDULER_TOPICS__" + topic.toUpperCase(), topic + "-" + suffix);
         }
@@ -135,16 +141,28 @@ class SourceStormIT {
             Duration settle = Duration.ofSeconds(2);
             List<ConsumerRecord<byte[], byte[]>> accepted = KafkaTestClients.readCommitted(broker.bootstrapServers(),
                     config.topics().accepted(), 1700, TIMEOUT, settle);
-            List<ConsumerRecord<byte[], byte[]>> throttled = KafkaTestClients.readCommitted(broker.bootstrapServers(),
-                    config.topics().throttled(), 2000, TIMEOUT, settle);
+            List<ConsumerRecord<byte[], byte[]>> notices = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+                    config.topics().throttled(), 1, TIMEOUT, settle);
+            List<HeldRecord> held = new ArrayList<>();
+            Polling.await("the storm holds 2,000 events", TIMEOUT, () -> {
+                try {
+                    held.clear();
+                    held.addAll(HeldWorkProbe.held(runner.streams(), EntityType.SOURCE, "storm"));
+                    return held.size() == 2000;
+                } catch (InvalidStateStoreException e) {
+                    return false;
+                }
+            });
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestClients.readCommitted(broker.bootstrapServers(),
                     config.topics().dlq(), malformed.size(), TIMEOUT, settle);
             List<ConsumerRecord<byte[], byte[]>> paused = KafkaTestClients.readCommitted(broker.bootstrapServers(),
                     config.topics().paused(), 1, TIMEOUT, settle);
 
-            // the storm: 1,000 admitted, then throttled, paused at its 2,000th event
+            // the storm: 1,000 admitted, then held, paused at its 2,000th event
             assertThat(accepted).hasSize(1700);
-            assertThat(throttled).hasSize(2000);
+            assertThat(notices).as("one audit notice: the storm began holding").hasSize(1);
+            assertThat(new String(notices.getFirst().key(), StandardCharsets.UTF_8)).isEqualTo("source:storm");
+            assertThat(new String(notices.getFirst().value(), StandardCharsets.UTF_8)).contains("\"event\":\"holding\"");
             assertThat(paused).hasSize(1);
             PauseRecord pause = SchedulerTopology.pauseRecordSerde().deserializer()
                     .deserialize(config.topics().paused(), paused.getFirst().value());
@@ -156,15 +174,16 @@ class SourceStormIT {
             assertThat(pause.instance()).isEqualTo("it-instance");
             assertThat(header(paused.getFirst(), SchedulerHeaders.CORRELATION_ID)).isEqualTo("storm-1999");
 
-            // every valid input exactly once across accepted and throttled
+            // every valid input exactly once across accepted and what the storm holds
             List<String> seen = new ArrayList<>();
             accepted.forEach(r -> seen.add(idOf(r.value())));
-            throttled.forEach(r -> seen.add(idOf(r.value())));
+            held.forEach(r -> seen.add(idOf(r.value())));
             assertThat(seen).doesNotHaveDuplicates();
             assertThat(new HashSet<>(seen)).isEqualTo(validIds);
-            assertThat(throttled).allSatisfy(r -> {
-                assertThat(header(r, SchedulerHeaders.REASON)).isIn("rate-limited", "source-paused");
-                assertThat(header(r, SchedulerHeaders.CORRELATION_ID)).isEqualTo(idOf(r.value()));
+            assertThat(held).allSatisfy(r -> {
+                assertThat(r.reason()).isIn("rate-limited", "source-paused");
+                assertThat(new String(r.headers().lastHeader(SchedulerHeaders.CORRELATION_ID).value(),
+                        StandardCharsets.UTF_8)).isEqualTo(idOf(r.value()));
             });
 
             // every malformed input exactly once in the DLQ, with parseable headers

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The application in its own JVM with the OpenTelemetry Java agent (resolved by Maven into
  * target/agent), the logging exporter and JSON logs: an ingress event carrying a W3C traceparent
- * leads to one trace, through the scheduler's decision spans, to its workflow.starts,
- * scheduler.throttled or scheduler.dlq record, whose traceparent continues the same trace; the log
+ * leads to one trace, through the scheduler's decision spans, to its workflow.starts, events.accepted
+ * (also after it was held and released) or scheduler.dlq record, whose traceparent continues the same trace; the log
  * line of a decision carries the trace_id and span_id.
  */
 class TracingIT {
@@ -125,11 +125,14 @@ class TracingIT {
         }
         assertThat(log()).contains("scheduler.correlation_id=traced-1").contains("scheduler.trigger=traced");
 
-        // the throttled event's record continues its trace, and so does the log line of the throttle decision
-        List<ConsumerRecord<byte[], byte[]>> throttled = KafkaTestClients.readCommitted(broker.bootstrapServers(),
-                config.topics().throttled(), 1, TIMEOUT, Duration.ZERO);
-        assertThat(throttled).hasSize(1);
-        assertThat(KafkaTestClients.header(throttled.getFirst(), "traceparent")).contains(THROTTLED_TRACE_ID);
+        // the throttled event, released once the window has room, continues its trace, and so does the log line
+        // of the throttle decision
+        List<ConsumerRecord<byte[], byte[]>> accepted = KafkaTestClients.readCommitted(broker.bootstrapServers(),
+                config.topics().accepted(), 3, TIMEOUT, Duration.ZERO);
+        ConsumerRecord<byte[], byte[]> released = accepted.stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("burst-2")).findFirst().orElseThrow();
+        assertThat(KafkaTestClients.header(released, "traceparent")).contains(THROTTLED_TRACE_ID);
+        assertThat(KafkaTestClients.header(released, "scheduler.held-ms")).isNotNull();
         String throttleLine = awaitLog("\"reason\":\"over-limit\"");
         assertThat(throttleLine).contains("\"trace_id\":\"" + THROTTLED_TRACE_ID + "\"").contains("\"span_id\":\"")
                 .contains("\"correlation_id\":\"burst-2\"").contains("\"entity\":\"source:burst\"");

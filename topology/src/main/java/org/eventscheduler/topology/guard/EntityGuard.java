@@ -113,14 +113,60 @@ public final class EntityGuard {
                         changes);
             }
         }
-        if (s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE)) {
+        if (isHeldBack(s)) {
             return Verdict.HOLD_PAUSED;
         }
-        if (overLimit && limit.action() != LimitAction.SHADOW) {
+        if (s.heldLive() > 0) {
+            // behind the work held before it: each entity's records come out in the order they arrived
+            return s.isPaused() ? Verdict.HOLD_PAUSED : Verdict.HOLD_OVER_LIMIT;
+        }
+        if (!hasRoom(s, bucket, limit)) {
             return Verdict.HOLD_OVER_LIMIT;
         }
         boolean permitted = acquire(id, s, timestamp, breaker, correlationId, changes);
-        return permitted || breaker.shadow() ? Verdict.ADMIT : Verdict.HOLD_PAUSED;
+        if (!permitted && !breaker.shadow()) {
+            return Verdict.HOLD_PAUSED;
+        }
+        s.starts.add(bucket);
+        return Verdict.ADMIT;
+    }
+
+    /**
+     * Whether the oldest held record of the entity may go on at {@code now}: not paused by its rate or an
+     * operator, room in its window, and its breaker lets the call through (a half-open breaker's probes
+     * are held records first). When it may, the window counts it.
+     */
+    public boolean admitHeld(String id, GuardState s, long now, RateLimit limit, BreakerSettings breaker,
+                             String correlationId, Consumer<PauseRecord> changes) {
+        clock.set(now);
+        long bucket = window.bucketOf(now);
+        if (isHeldBack(s) || !hasRoom(s, bucket, limit)) {
+            return false;
+        }
+        if (!acquire(id, s, now, breaker, correlationId, changes) && !breaker.shadow()) {
+            return false;
+        }
+        s.starts.add(bucket);
+        return true;
+    }
+
+    /** Whether a cause that holds every record of the entity holds: its rate or an operator. */
+    boolean isHeldBack(GuardState s) {
+        return s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE);
+    }
+
+    /** Whether the window ending in {@code bucket} lets one more record through (always, under action shadow). */
+    private static boolean hasRoom(GuardState s, long bucket, RateLimit limit) {
+        if (limit.action() == LimitAction.SHADOW) {
+            return true;
+        }
+        s.starts.advanceTo(bucket);
+        return s.starts.total() < limit.maxEvents();
+    }
+
+    /** The start of the bucket after the one {@code now} falls in: when the window next makes room. */
+    long nextBucketStart(long now) {
+        return (window.bucketOf(now) + 1) * window.bucketMillis();
     }
 
     /**
@@ -190,14 +236,19 @@ public final class EntityGuard {
 
     /**
      * The entity's entry in the paused index: absent ({@link #NOT_PAUSED}) when no cause or shadow cause
-     * holds, else when {@link #tick} can next change something ({@link Long#MAX_VALUE} when only a record
-     * can). The index lists every paused entity, so queries need not scan every entity.
+     * holds and it holds no record, else when {@link #tick} can next change something, or its held work
+     * needs a look ({@link Long#MAX_VALUE} when only a record can). The index lists every paused entity
+     * and every entity with held work, so queries need not scan every entity.
      */
     public long nextCheck(GuardState s) {
-        if (s.causes == 0 && s.shadowCauses == 0) {
+        boolean holds = s.heldCount() > 0;
+        if (s.causes == 0 && s.shadowCauses == 0 && !holds) {
             return NOT_PAUSED;
         }
         long next = Long.MAX_VALUE;
+        if (holds) {
+            next = s.heldCheckAt;
+        }
         if (s.has(PauseCause.RATE) || s.hasShadow(PauseCause.RATE)) {
             next = Math.min(next, s.rateResumeAt);
         }

@@ -18,9 +18,12 @@ import org.eventscheduler.topology.pause.PauseCause;
  */
 public final class GuardState {
     static final long NEVER = Long.MIN_VALUE;
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    private static final byte VERSION_2 = 2;
 
     final SlidingCount window;
+    /** Records let through (admitted, started, released) per bucket: what the rate limit holds. */
+    final SlidingCount starts;
     long overLimitBucket = NEVER;
     int overLimitStreak;
 
@@ -43,13 +46,64 @@ public final class GuardState {
     private BreakerHistory history;
     private byte[] storedHistory;
 
-    GuardState(SlidingCount window) {
+    /**
+     * Held work, in two queues of consecutive sequence numbers ({@link HeldWork}): the live one, which
+     * new work waits in and which is released at the limit, and the other, which holds what a resume
+     * kept ({@code hold.on-resume: keep}) until an operator acts. Per queue: the sequence number of its
+     * oldest record, the next one, and when its oldest record was held.
+     */
+    final long[] heldHead = {0, 0};
+    final long[] heldTail = {0, 0};
+    final long[] heldOldestAt = {NEVER, NEVER};
+    int liveQueue;
+    /** When the held work next needs a look (a release, an expiry); {@link #NEVER} when nothing is held. */
+    long heldCheckAt = NEVER;
+    /** The current hold episode (since the entity last held nothing), for the audit notices. */
+    final HoldEpisode episode = new HoldEpisode();
+
+    GuardState(SlidingCount window, SlidingCount starts) {
         this.window = window;
+        this.starts = starts;
     }
 
     /** A new entity, first seen in {@code bucket}. */
     public static GuardState fresh(long bucket, int buckets) {
-        return new GuardState(SlidingCount.empty(bucket, buckets));
+        return new GuardState(SlidingCount.empty(bucket, buckets), SlidingCount.empty(bucket, buckets));
+    }
+
+    /** Records held by the entity, in both queues. */
+    public long heldCount() {
+        return heldIn(0) + heldIn(1);
+    }
+
+    /** Records held in the live queue: released at the limit as the entity allows. */
+    public long heldLive() {
+        return heldIn(liveQueue);
+    }
+
+    /** Records a resume kept: held until an operator releases or discards them, or they expire. */
+    public long heldKept() {
+        return heldIn(1 - liveQueue);
+    }
+
+    /** When the oldest record it holds was held. */
+    public Optional<Instant> oldestHeldAt() {
+        long oldest = Long.MAX_VALUE;
+        for (int queue = 0; queue < 2; queue++) {
+            if (heldIn(queue) > 0) {
+                oldest = Math.min(oldest, heldOldestAt[queue]);
+            }
+        }
+        return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
+    }
+
+    /** When its held work is next looked at: a release as the window makes room, or an expiry. */
+    public Optional<Instant> nextHeldCheck() {
+        return heldCheckAt == NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(heldCheckAt));
+    }
+
+    long heldIn(int queue) {
+        return heldTail[queue] - heldHead[queue];
     }
 
     /** Counts a record in {@code bucket}; returns the count over the window. */
@@ -222,7 +276,9 @@ public final class GuardState {
      */
     public boolean isForgettable(long nowMillis, long windowStartBucket, long pauseCountResetMillis) {
         return causes == 0 && shadowCauses == 0
+                && heldCount() == 0
                 && window.headBucket() < windowStartBucket
+                && starts.headBucket() < windowStartBucket
                 && breakerState == Breaker.State.CLOSED
                 && (history == null ? storedHistory == null : history.failures() == 0)
                 && (resumedAt == NEVER || nowMillis - resumedAt > pauseCountResetMillis);
@@ -253,9 +309,11 @@ public final class GuardState {
      * Layout, version 2: version, causes, shadow causes, window (head bucket, bucket count, counts),
      * over-limit bucket and streak, paused-at, rate resume-at, resumed-at, pause count, tripped-by,
      * operator until / actor / reason, breaker state, open-until, half-open probes, breaker history
-     * (length-prefixed, read lazily with the entity's breaker settings). Strings are length-prefixed
+     * (length-prefixed, read lazily with the entity's breaker settings); version 3 adds the starts
+     * window (head bucket, counts) and a held-work flag, followed, when set, by the two queues (head,
+     * tail, oldest held-at), the live queue, the next check and the episode. Strings are length-prefixed
      * UTF-8. A stored window with another bucket count than configured (the window was reconfigured) is
-     * read as empty.
+     * read as empty; a version-2 value is read with starts equal to its counts and nothing held.
      */
     byte[] toBytes() {
         byte[] tripped = utf8(trippedBy);
@@ -263,7 +321,14 @@ public final class GuardState {
         byte[] reason = utf8(operatorReason);
         byte[] historyBytes = historyBytes();
         int size = 1 + 1 + 1 + 8 + 4 + 4 * window.buckets() + 8 + 4 + 8 + 8 + 8 + 4 + 4 + tripped.length
-                + 8 + 4 + actor.length + 4 + reason.length + 1 + 8 + 4 + 4 + (historyBytes == null ? 0 : historyBytes.length);
+                + 8 + 4 + actor.length + 4 + reason.length + 1 + 8 + 4 + 4 + (historyBytes == null ? 0 : historyBytes.length)
+                + 8 + 4 * starts.buckets() + 1;
+        boolean holds = heldCount() > 0 || episode.isOpen();
+        byte[] episodeReason = holds ? utf8(episode.reason) : null;
+        byte[] episodeCorrelation = holds ? utf8(episode.correlationId) : null;
+        if (holds) {
+            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8;
+        }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.put(VERSION).put((byte) causes).put((byte) shadowCauses)
                 .putLong(window.headBucket()).putInt(window.buckets());
@@ -280,6 +345,21 @@ public final class GuardState {
         } else {
             buffer.putInt(historyBytes.length).put(historyBytes);
         }
+        buffer.putLong(starts.headBucket());
+        for (int slot = 0; slot < starts.buckets(); slot++) {
+            buffer.putInt(starts.countIn(slot));
+        }
+        buffer.put((byte) (holds ? 1 : 0));
+        if (holds) {
+            for (int queue = 0; queue < 2; queue++) {
+                buffer.putLong(heldHead[queue]).putLong(heldTail[queue]).putLong(heldOldestAt[queue]);
+            }
+            buffer.put((byte) liveQueue).putLong(heldCheckAt).putLong(episode.since)
+                    .putInt(episodeReason.length).put(episodeReason)
+                    .putInt(episodeCorrelation.length).put(episodeCorrelation)
+                    .putLong(episode.held).putLong(episode.released).putLong(episode.expired)
+                    .putLong(episode.overflowed).putLong(episode.discarded);
+        }
         return buffer.array();
     }
 
@@ -287,7 +367,7 @@ public final class GuardState {
     static GuardState fromBytes(byte[] bytes, int buckets) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte version = buffer.get();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_2) {
             throw new SerializationException("unknown guard-state version " + version);
         }
         int causes = buffer.get();
@@ -300,7 +380,10 @@ public final class GuardState {
         }
         GuardState state = new GuardState(storedBuckets == buckets
                 ? new SlidingCount(headBucket, counts)
-                : SlidingCount.empty(headBucket, buckets));
+                : SlidingCount.empty(headBucket, buckets),
+                storedBuckets == buckets && version == VERSION_2
+                        ? new SlidingCount(headBucket, counts.clone())
+                        : SlidingCount.empty(headBucket, buckets));
         state.causes = causes;
         state.shadowCauses = shadowCauses;
         state.overLimitBucket = buffer.getLong();
@@ -321,6 +404,35 @@ public final class GuardState {
             byte[] history = new byte[historyLength];
             buffer.get(history);
             state.storedHistory(history);
+        }
+        if (version == VERSION_2) {
+            return state;
+        }
+        long startsHead = buffer.getLong();
+        int[] startCounts = new int[storedBuckets];
+        for (int slot = 0; slot < storedBuckets; slot++) {
+            startCounts[slot] = buffer.getInt();
+        }
+        if (storedBuckets == buckets) {
+            state.starts.restore(startsHead, startCounts);
+        }
+        if (buffer.get() != 0) {
+            for (int queue = 0; queue < 2; queue++) {
+                state.heldHead[queue] = buffer.getLong();
+                state.heldTail[queue] = buffer.getLong();
+                state.heldOldestAt[queue] = buffer.getLong();
+            }
+            state.liveQueue = buffer.get();
+            state.heldCheckAt = buffer.getLong();
+            HoldEpisode episode = state.episode;
+            episode.since = buffer.getLong();
+            episode.reason = string(buffer);
+            episode.correlationId = string(buffer);
+            episode.held = buffer.getLong();
+            episode.released = buffer.getLong();
+            episode.expired = buffer.getLong();
+            episode.overflowed = buffer.getLong();
+            episode.discarded = buffer.getLong();
         }
         return state;
     }

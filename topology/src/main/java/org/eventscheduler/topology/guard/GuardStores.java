@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.reject.InvalidReason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,11 +21,23 @@ public final class GuardStores {
     private final EntityGuard guard;
     private final KeyValueStore<String, GuardState> states;
     private final KeyValueStore<String, Long> paused;
+    private final HeldWork held;
+    private final Function<String, ? extends GuardPolicy> policies;
+    private final HeldWork.Outlet outlet;
 
-    public GuardStores(EntityGuard guard, KeyValueStore<String, GuardState> states, KeyValueStore<String, Long> paused) {
+    /**
+     * @param held     the held records of this kind of entity
+     * @param policies each entity's policy
+     * @param outlet   where released and dead-lettered held records, and the audit notices, go
+     */
+    public GuardStores(EntityGuard guard, KeyValueStore<String, GuardState> states, KeyValueStore<String, Long> paused,
+                       HeldWork held, Function<String, ? extends GuardPolicy> policies, HeldWork.Outlet outlet) {
         this.guard = guard;
         this.states = states;
         this.paused = paused;
+        this.held = held;
+        this.policies = policies;
+        this.outlet = outlet;
     }
 
     /**
@@ -49,12 +63,30 @@ public final class GuardStores {
      */
     public <I, R> R update(String id, long timestamp, I input, Change<? super I, ? extends R> change) {
         GuardState state = states.get(id);
-        return change(id, state == null ? guard.fresh(timestamp) : state, input, change);
+        return change(id, state == null ? guard.fresh(timestamp) : state, timestamp, input, change);
     }
 
-    private <I, R> R change(String id, GuardState state, I input, Change<? super I, ? extends R> change) {
+    /**
+     * Holds {@code record} for entity {@code id}, from inside a {@link Change} of it: it waits in the
+     * entity's held store until its entity lets it through, or ends in the dead-letter topic.
+     */
+    public void hold(String id, GuardState state, HeldRecord record, String correlationId) {
+        held.hold(id, state, record, policies.apply(id).hold(), correlationId, outlet);
+    }
+
+    /**
+     * Dead-letters everything entity {@code id} holds, for {@code reason}, from inside a {@link Change} of it;
+     * returns how many records.
+     */
+    public long discardHeld(String id, GuardState state, long now, InvalidReason reason) {
+        return held.discardAll(id, state, now, outlet, reason);
+    }
+
+    private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {
         long previousNextCheck = guard.nextCheck(state);
+        boolean wasPaused = state.isPaused();
         R result = change.apply(state, input);
+        held.settle(id, state, now, wasPaused, policies, guard, outlet);
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
@@ -67,19 +99,22 @@ public final class GuardStores {
         return result;
     }
 
-    /** Lets the guard look at every paused entity whose next check is due by {@code streamTime}. */
-    public void tickDue(long streamTime, Function<String, RateLimit> rateLimit, Consumer<PauseRecord> changes) {
+    /**
+     * Lets the guard look at every entity in the paused index whose next check is due by {@code now}:
+     * resumes, and releases and expiries of held work.
+     */
+    public void tickDue(long now, Consumer<PauseRecord> changes) {
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, Long> entries = paused.all()) {
             while (entries.hasNext()) {
                 KeyValue<String, Long> entry = entries.next();
-                if (entry.value <= streamTime) {
+                if (entry.value <= now) {
                     due.add(entry.key);
                 }
             }
         }
         Change<String, Boolean> tick = (state, id) -> {
-            guard.tick(id, state, streamTime, rateLimit.apply(id), changes);
+            guard.tick(id, state, now, policies.apply(id).rateLimit(), changes);
             return state.isPaused();
         };
         for (String id : due) {
@@ -87,7 +122,7 @@ public final class GuardStores {
             if (state == null) {
                 paused.delete(id);
             } else {
-                change(id, state, id, tick);
+                change(id, state, now, id, tick);
             }
         }
     }

@@ -12,6 +12,12 @@ final class SlidingCount {
     private long headBucket;
     private final int[] counts;
 
+    /** Sets head and counts to stored ones of the same length. */
+    void restore(long head, int[] stored) {
+        headBucket = head;
+        System.arraycopy(stored, 0, counts, 0, counts.length);
+    }
+
     SlidingCount(long headBucket, int[] counts) {
         this.headBucket = headBucket;
         this.counts = counts;

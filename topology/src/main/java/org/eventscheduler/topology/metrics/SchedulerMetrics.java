@@ -24,6 +24,8 @@ public final class SchedulerMetrics {
     public static final String THROTTLED_EVENTS = "scheduler.throttled.events";
     /** {@code scheduler_throttle_actions_total{entity_type, action, reason}}: pauses and resumes. */
     public static final String THROTTLE_ACTIONS = "scheduler.throttle.actions";
+    /** Held records released onwards. */
+    public static final String RELEASED = "scheduler.released";
 
     /** {@code scheduler_trigger_matches_total{trigger}}: (event, trigger) matches; the top K triggers by recent rate, the rest {@code _other}. */
     public static final String TRIGGER_MATCHES = "scheduler.trigger.matches";
@@ -185,6 +187,18 @@ public final class SchedulerMetrics {
     public void throttled(EntityType entityType, ThrottleReason reason) {
         throttled.get(entityType).get(reason).increment();
         recentThrottled.add(reason.code());
+    }
+
+    /**
+     * {@code scheduler_released_total{entity_type, cause}}: one held record let go on, {@code cause} the
+     * reason it had been held for.
+     */
+    public void released(EntityType entityType, String cause) {
+        actions.computeIfAbsent("h|" + entityType + "|" + cause, k -> Counter.builder(RELEASED)
+                .description("Held records released onwards, by entity type and the reason they were held")
+                .tag("entity_type", entityType.code())
+                .tag("cause", cause)
+                .register(registry)).increment();
     }
 
     /** {@code scheduler_breaker_transitions_total{entity_type, to_state}}. */

@@ -29,6 +29,14 @@ public enum InvalidReason {
      * content): the trigger's fault, counted against the trigger's breaker.
      */
     TRIGGER_EVALUATION_FAILED("trigger-evaluation-failed"),
+    /** A held record waited longer than its entity's {@code hold.max-age}. */
+    HOLD_EXPIRED("hold-expired"),
+    /** A held record was pushed out of its entity's full queue ({@code hold.max-records}), oldest first. */
+    HOLD_OVERFLOW("hold-overflow"),
+    /** A held record was discarded when its entity resumed ({@code hold.on-resume: discard}). */
+    DISCARDED_ON_RESUME("discarded-on-resume"),
+    /** An operator discarded the held records of an entity. */
+    DISCARDED_BY_OPERATOR("discarded-by-operator"),
     /** An unexpected failure while processing an otherwise valid record. */
     PROCESSING_ERROR("processing-error");
 

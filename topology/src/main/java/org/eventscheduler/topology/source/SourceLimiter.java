@@ -15,6 +15,7 @@ import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
 import org.eventscheduler.topology.Tracing;
+import org.eventscheduler.topology.event.CloudEventDeserializer;
 import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.event.RejectedEvent;
 import org.eventscheduler.topology.event.SourceControl;
@@ -24,6 +25,11 @@ import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
 import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.guard.HeldWork;
+import org.eventscheduler.topology.guard.TaskClock;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.hold.HoldNotice;
+import org.eventscheduler.topology.reject.InvalidReason;
 import org.eventscheduler.topology.metrics.SchedulerMetrics.IngressOutcome;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
@@ -40,7 +46,7 @@ import org.eventscheduler.topology.pause.PauseRecord;
  * on the wall clock: replaying the input replays the decisions. Resumes are also checked by a
  * stream-time punctuator, so a paused source that goes quiet still resumes.
  */
-final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision> {
+final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision>, HeldWork.Outlet {
     /** How often (in stream time) entries that no longer matter are removed from the store. */
     static final Duration IDLE_SCAN_INTERVAL = Duration.ofMinutes(5);
     /** How often (wall clock) the latest processed event time of the task is published for the health endpoint. */
@@ -50,6 +56,8 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private final SourcePolicies policies;
     private final AdmittedEventCheck check;
     private final SchedulerMetrics metrics;
+    private final CloudEventDeserializer events;
+    private TaskClock clock;
     /** The changes of a source's state, one object each for every record of the task. */
     private final GuardStores.Change<Record<byte[], SourceInput>, SourceDecision> eventArrives = this::eventArrives;
     private final GuardStores.Change<Record<byte[], SourceInput>, Boolean> eventRejected = this::eventRejected;
@@ -59,11 +67,13 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private GuardStores stores;
     private long latestEventTime = Long.MIN_VALUE;
 
-    SourceLimiter(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics) {
+    SourceLimiter(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics,
+                  int maxEventBytes) {
         this.timing = timing;
         this.policies = policies;
         this.check = check;
         this.metrics = metrics;
+        this.events = new CloudEventDeserializer(maxEventBytes);
     }
 
     @Override
@@ -71,8 +81,12 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         this.context = context;
         this.guard = new EntityGuard(EntityType.SOURCE, timing, metrics);
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.SOURCE_STATES),
-                context.getStateStore(StoreNames.PAUSED_SOURCES));
+                context.getStateStore(StoreNames.PAUSED_SOURCES),
+                new HeldWork(EntityType.SOURCE, context.getStateStore(StoreNames.HELD_SOURCES), timing.instanceId()),
+                policies::policyFor, this);
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
+        this.clock = new TaskClock(timing.window().bucketMillis());
+        context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
         context.schedule(IDLE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleSources);
         context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
     }
@@ -90,6 +104,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
 
     @Override
     public void process(Record<byte[], SourceInput> record) {
+        clock.recordSeen(context.currentSystemTimeMs());
         switch (record.value()) {
             case IngressEvent event -> onEvent(record, event);
             case RejectedEvent rejected -> onRejected(record, rejected);
@@ -120,9 +135,9 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
             case SourceDecision.Held held -> {
                 span.setAttribute(Tracing.DECISION, (held.reason() == ThrottleReason.RATE_LIMITED
                         ? EntityGuard.Verdict.HOLD_OVER_LIMIT : EntityGuard.Verdict.HOLD_PAUSED).code());
-                hold(record, held);
+                hold(held);
             }
-            case SourceDecision.PauseChanged changed -> throw new IllegalStateException("an event is admitted or held");
+            default -> throw new IllegalStateException("an event is admitted or held, was " + decision);
         }
     }
 
@@ -145,12 +160,24 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
                         event.correlationId(), changes);
                 yield new SourceDecision.Admitted(event, checked);
             }
-            case HOLD_OVER_LIMIT -> new SourceDecision.Held(event, ThrottleReason.RATE_LIMITED);
-            case HOLD_PAUSED -> new SourceDecision.Held(event, ThrottleReason.SOURCE_PAUSED);
+            case HOLD_OVER_LIMIT -> held(source, state, record, event, ThrottleReason.RATE_LIMITED);
+            case HOLD_PAUSED -> held(source, state, record, event, ThrottleReason.SOURCE_PAUSED);
         };
         metrics.sourceEvent(source, state.windowCount());
         metrics.ingressLag(System.currentTimeMillis() - timestamp);
         return decision;
+    }
+
+    /** Puts the event in its source's queue, with the headers it will go on with. */
+    private SourceDecision held(String source, GuardState state, Record<byte[], SourceInput> record,
+                                IngressEvent event, ThrottleReason reason) {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
+        SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, source);
+        Origins.stampIfAbsent(headers, context);
+        stores.hold(source, state, new HeldRecord(record.timestamp(), reason.code(), event.sourceKey(), event.value(),
+                headers), event.correlationId());
+        return new SourceDecision.Held(event, reason);
     }
 
     /** An invalid event of a known source: a failure for the source's breaker, then the DLQ. */
@@ -200,14 +227,44 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         context.forward(new Record<>(event.source(), admitted, record.timestamp(), outputHeaders(record, event)));
     }
 
-    private void hold(Record<byte[], SourceInput> record, SourceDecision.Held held) {
+    private void hold(SourceDecision.Held held) {
         ThrottleReason reason = held.reason();
         metrics.ingress(reason == ThrottleReason.SOURCE_PAUSED ? IngressOutcome.PAUSED_SOURCE : IngressOutcome.THROTTLED);
         metrics.throttled(EntityType.SOURCE, reason);
-        IngressEvent event = held.event();
-        Headers headers = outputHeaders(record, event);
-        SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
-        context.forward(new Record<>(event.source(), held, record.timestamp(), headers));
+    }
+
+    /**
+     * A held event goes on at {@code now}: checked by the triggers like any admitted event, its outcome
+     * recorded by its source's breaker, then forwarded with the time of its release.
+     */
+    @Override
+    public void release(String source, GuardState state, HeldRecord held, long now) {
+        if (!(events.deserialize(timing.instanceId(), held.headers(), held.value()) instanceof IngressEvent event)) {
+            throw new IllegalStateException("source:" + source + " held a record that is no longer a valid event");
+        }
+        Headers headers = held.releaseHeaders(now);
+        AdmittedEventCheck.Result checked = check.check(event, headers);
+        guard.outcome(source, state, now, policies.policyFor(source).breaker(), checked.eventAtFault(),
+                event.correlationId(), change -> forwardChange(change, now));
+        metrics.released(EntityType.SOURCE, held.reason());
+        context.forward(new Record<>(source, new SourceDecision.Admitted(event, checked), now, headers));
+    }
+
+    @Override
+    public void deadLetter(String source, HeldRecord held, InvalidReason reason, long now) {
+        metrics.deadLettered(reason);
+        context.forward(new Record<>(source, new SourceDecision.DeadLettered(held.key(), held.value()), now,
+                held.deadLetterHeaders(EntityType.SOURCE.changelogKey(source), reason.code(), now)));
+    }
+
+    @Override
+    public void notice(HoldNotice notice) {
+        context.forward(new Record<>(notice.key(), new SourceDecision.HoldNoticed(notice), notice.at().toEpochMilli()));
+    }
+
+    @Override
+    public void changed(PauseRecord change, long now) {
+        forwardChange(change, now);
     }
 
     /**
@@ -224,8 +281,15 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     private void resumeDueSources(long streamTime) {
-        stores.tickDue(streamTime, source -> policies.policyFor(source).rateLimit(),
-                change -> forwardChange(change, streamTime));
+        stores.tickDue(streamTime, change -> forwardChange(change, streamTime));
+    }
+
+    /** While the task's input is quiet, time moves on by the wall clock, so held work still comes back. */
+    private void lookWhileIdle(long wallNow) {
+        long now = clock.idleTime(context.currentStreamTimeMs(), wallNow);
+        if (now != Long.MIN_VALUE) {
+            stores.tickDue(now, change -> forwardChange(change, now));
+        }
     }
 
     private void forgetIdleSources(long streamTime) {

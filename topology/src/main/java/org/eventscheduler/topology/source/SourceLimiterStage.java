@@ -13,12 +13,15 @@ import org.eventscheduler.topology.metrics.SchedulerMetrics;
 /** The source limiter's part of the topology: its state stores and its processor. */
 public final class SourceLimiterStage {
     /** The stores the source limiter is connected to. */
-    public static final String[] STORES = {StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES};
+    public static final String[] STORES = {StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES, StoreNames.HELD_SOURCES};
 
     private SourceLimiterStage() {
     }
 
-    /** Adds the limiter's stores, persistent and changelogged, so state survives restarts and rebalances. */
+    /**
+     * Adds the limiter's stores, persistent and changelogged, so state survives restarts and rebalances:
+     * the sources' states, the paused index, and the held events.
+     */
     public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.SOURCE_STATES),
@@ -28,6 +31,9 @@ public final class SourceLimiterStage {
                         Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),
                         Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
+        // every key is written once and deleted once: a record cache would only copy them
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.HELD_SOURCES), Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     /**
@@ -35,7 +41,8 @@ public final class SourceLimiterStage {
      * outcome (see {@link AdmittedEventCheck}).
      */
     public static ProcessorSupplier<byte[], SourceInput, String, SourceDecision> processor(
-            GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics) {
-        return () -> new SourceLimiter(timing, policies, check, metrics);
+            GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics,
+            int maxEventBytes) {
+        return () -> new SourceLimiter(timing, policies, check, metrics, maxEventBytes);
     }
 }

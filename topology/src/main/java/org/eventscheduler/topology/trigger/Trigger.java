@@ -3,6 +3,7 @@ package org.eventscheduler.topology.trigger;
 import java.util.Optional;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.hold.HoldSettings;
 
 /** A validated, compiled trigger: ready to match events and to build workflow inputs. */
 public final class Trigger {
@@ -12,11 +13,11 @@ public final class Trigger {
     private final TriggerPolicy policy;
 
     Trigger(TriggerDefinition definition, Optional<ContentFilter> filter, InputTemplate.Builder input,
-            RateLimit rateLimit, BreakerSettings breaker) {
+            RateLimit rateLimit, BreakerSettings breaker, HoldSettings hold) {
         this.definition = definition;
         this.filter = filter;
         this.input = input;
-        this.policy = new TriggerPolicy(rateLimit, breaker);
+        this.policy = new TriggerPolicy(rateLimit, breaker, hold);
     }
 
     public String id() {

@@ -1,6 +1,6 @@
 package org.eventscheduler.topology.trigger;
 
-import org.eventscheduler.topology.ThrottleReason;
+import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.pause.PauseRecord;
 
 /** What the trigger stage made of an input: one output record each. */
@@ -10,8 +10,12 @@ public sealed interface TriggerDecision {
     record Start(TriggerInput.Match match) implements TriggerDecision {
     }
 
-    /** A start the trigger's safeguards held back, for {@code scheduler.throttled}. */
-    record Held(TriggerInput.Match match, ThrottleReason reason) implements TriggerDecision {
+    /** A held start ends in {@code scheduler.dlq} (expired, pushed out, discarded): the start as JSON. */
+    record DeadLettered(byte[] key, byte[] value) implements TriggerDecision {
+    }
+
+    /** An audit notice of the trigger's held starts, for {@code scheduler.throttled}. */
+    record HoldNoticed(HoldNotice notice) implements TriggerDecision {
     }
 
     /** A trigger was paused or resumed: a record for {@code scheduler.paused}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import org.eventscheduler.topology.guard.BreakerOverride;
 import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.hold.HoldOverride;
 
 /**
  * A trigger as it is written (YAML file, {@code scheduler.triggers} value, admin API body): what it
@@ -22,12 +23,24 @@ import org.eventscheduler.topology.guard.RateLimit;
  * @param input        how the workflow's input is built (default: the event's data)
  * @param rateLimit    the trigger's own rate limit (default: {@code triggers.rate-limit})
  * @param breaker      breaker settings laid over {@code triggers.breaker}
+ * @param hold         bounds of held starts laid over {@code triggers.hold}: {@code max-age}, {@code max-records},
+ *                     {@code on-resume}
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record TriggerDefinition(String id, Optional<Boolean> enabled, Optional<String> source,
                                 Optional<String> sourcePrefix, Optional<String> type, Optional<String> typePrefix,
                                 Optional<JsonNode> filter, String workflow, Optional<InputTemplate> input,
-                                Optional<RateLimit> rateLimit, Optional<BreakerOverride> breaker) {
+                                Optional<RateLimit> rateLimit, Optional<BreakerOverride> breaker,
+                                Optional<HoldOverride> hold) {
+    /** A definition without hold settings of its own. */
+    public TriggerDefinition(String id, Optional<Boolean> enabled, Optional<String> source,
+                             Optional<String> sourcePrefix, Optional<String> type, Optional<String> typePrefix,
+                             Optional<JsonNode> filter, String workflow, Optional<InputTemplate> input,
+                             Optional<RateLimit> rateLimit, Optional<BreakerOverride> breaker) {
+        this(id, enabled, source, sourcePrefix, type, typePrefix, filter, workflow, input, rateLimit, breaker,
+                Optional.empty());
+    }
+
     public TriggerDefinition {
         enabled = orEmpty(enabled);
         source = orEmpty(source);
@@ -39,6 +52,7 @@ public record TriggerDefinition(String id, Optional<Boolean> enabled, Optional<S
         input = orEmpty(input);
         rateLimit = orEmpty(rateLimit);
         breaker = orEmpty(breaker);
+        hold = orEmpty(hold);
     }
 
     private static <T> Optional<T> orEmpty(Optional<T> value) {

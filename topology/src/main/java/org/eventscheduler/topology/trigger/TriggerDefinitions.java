@@ -14,6 +14,7 @@ import org.eventscheduler.topology.config.Durations;
 import org.eventscheduler.topology.config.InvalidConfigException;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.RateLimit;
+import org.eventscheduler.topology.hold.HoldSettings;
 
 /**
  * Reads, validates and compiles trigger definitions, and writes them as the JSON values of
@@ -115,7 +116,13 @@ public final class TriggerDefinitions {
         } catch (InvalidConfigException e) {
             throw new InvalidTriggerException(id, "breaker." + e.key(), e.problem());
         }
-        return new Trigger(definition, filter, input, rateLimit, breaker);
+        HoldSettings hold;
+        try {
+            hold = definition.hold().map(h -> h.applyTo(defaults.hold())).orElse(defaults.hold());
+        } catch (InvalidConfigException e) {
+            throw new InvalidTriggerException(id, "hold." + e.key(), e.problem());
+        }
+        return new Trigger(definition, filter, input, rateLimit, breaker, hold);
     }
 
     private static void requireNotBlank(String id, String field, Optional<String> value) {

@@ -2,6 +2,7 @@ package org.eventscheduler.topology.trigger;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -18,6 +19,11 @@ import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardStores;
 import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.guard.HeldWork;
+import org.eventscheduler.topology.guard.TaskClock;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.hold.HoldNotice;
+import org.eventscheduler.topology.reject.InvalidReason;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
@@ -26,12 +32,14 @@ import org.eventscheduler.topology.pause.PauseRecord;
  * Guards every trigger, partitioned by trigger id so that its limit is exact across input partitions:
  * applies its rate limit, its circuit breaker (fed by start results and by the trigger's evaluation
  * failures) and operator commands, through {@link EntityGuard}; turns matches into workflow starts or
- * holds them in {@code scheduler.throttled}; dead-letters failed evaluations.
+ * holds them in the trigger's queue ({@link HeldWork}) until they may start; dead-letters failed
+ * evaluations.
  */
-final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision> {
+final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision>, HeldWork.Outlet {
     private final GuardTiming timing;
     private final TriggerRegistry registry;
     private final SchedulerMetrics metrics;
+    private TaskClock clock;
     /** The changes of a trigger's state, one object each for every record of the task. */
     private final GuardStores.Change<Record<String, TriggerInput>, EntityGuard.Verdict> matchArrives =
             this::matchArrives;
@@ -53,12 +61,17 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         this.context = context;
         this.guard = new EntityGuard(EntityType.TRIGGER, timing, metrics);
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.TRIGGER_STATES),
-                context.getStateStore(StoreNames.PAUSED_TRIGGERS));
+                context.getStateStore(StoreNames.PAUSED_TRIGGERS),
+                new HeldWork(EntityType.TRIGGER, context.getStateStore(StoreNames.HELD_TRIGGERS), timing.instanceId()),
+                registry::policyOf, this);
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
+        this.clock = new TaskClock(timing.window().bucketMillis());
+        context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
     }
 
     @Override
     public void process(Record<String, TriggerInput> record) {
+        clock.recordSeen(context.currentSystemTimeMs());
         Span span = Tracing.start("scheduler.trigger.decision");
         try (Scope scope = Tracing.enter(span)) {
             span.setAttribute(Tracing.TRIGGER, record.value().triggerId());
@@ -89,28 +102,65 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             throw new TriggerEvaluationException(id, match.error().get());
         }
         EntityGuard.Verdict verdict = stores.update(id, timestamp, record, matchArrives);
-        Headers headers = outputHeaders(record);
         Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
         Span.current().setAttribute(Tracing.REASON, verdict.code());
         switch (verdict) {
             case ADMIT -> {
                 metrics.workflowStart();
-                context.forward(new Record<>(id, new TriggerDecision.Start(match), timestamp, headers));
+                context.forward(new Record<>(id, new TriggerDecision.Start(match), timestamp, outputHeaders(record)));
             }
-            case HOLD_OVER_LIMIT -> hold(id, match, ThrottleReason.TRIGGER_RATE_LIMITED, timestamp, headers);
-            case HOLD_PAUSED -> hold(id, match, ThrottleReason.TRIGGER_PAUSED, timestamp, headers);
+            case HOLD_OVER_LIMIT -> metrics.throttled(EntityType.TRIGGER, ThrottleReason.TRIGGER_RATE_LIMITED);
+            case HOLD_PAUSED -> metrics.throttled(EntityType.TRIGGER, ThrottleReason.TRIGGER_PAUSED);
         }
     }
 
-    /** A match of the trigger: counted, limited, let through its breaker or not. */
+    /** A match of the trigger: counted, limited, let through its breaker or held in its queue. */
     private EntityGuard.Verdict matchArrives(GuardState state, Record<String, TriggerInput> record) {
         TriggerInput.Match match = (TriggerInput.Match) record.value();
         String id = match.triggerId();
         long timestamp = record.timestamp();
         metrics.triggerMatch(id, state.windowCount());
         TriggerPolicy policy = registry.policyOf(id);
-        return guard.arrive(id, state, timestamp, policy.rateLimit(), policy.breaker(), match.correlationId(),
-                change -> forwardChange(change, timestamp));
+        EntityGuard.Verdict verdict = guard.arrive(id, state, timestamp, policy.rateLimit(), policy.breaker(),
+                match.correlationId(), change -> forwardChange(change, timestamp));
+        if (verdict != EntityGuard.Verdict.ADMIT) {
+            ThrottleReason reason = verdict == EntityGuard.Verdict.HOLD_OVER_LIMIT
+                    ? ThrottleReason.TRIGGER_RATE_LIMITED : ThrottleReason.TRIGGER_PAUSED;
+            Headers headers = new RecordHeaders(record.headers().toArray());
+            headers.remove(SchedulerHeaders.KIND);
+            stores.hold(id, state, new HeldRecord(timestamp, reason.code(), record.key().getBytes(StandardCharsets.UTF_8),
+                    MatchCodec.write(match), headers), match.correlationId());
+        }
+        return verdict;
+    }
+
+    /** A held start goes on at {@code now}, with the time of its release. */
+    @Override
+    public void release(String id, GuardState state, HeldRecord held, long now) {
+        metrics.released(EntityType.TRIGGER, held.reason());
+        metrics.workflowStart();
+        context.forward(new Record<>(id, new TriggerDecision.Start(MatchCodec.read(held.value())), now,
+                held.releaseHeaders(now)));
+    }
+
+    /** A held start ends in the dead-letter topic, written as the start it would have been. */
+    @Override
+    public void deadLetter(String id, HeldRecord held, InvalidReason reason, long now) {
+        metrics.deadLettered(reason);
+        byte[] start = TriggerStages.heldStartJson(held.value());
+        context.forward(new Record<>(id, new TriggerDecision.DeadLettered(held.key(), start), now,
+                held.deadLetterHeaders(EntityType.TRIGGER.changelogKey(id), reason.code(), now)));
+    }
+
+    @Override
+    public void notice(HoldNotice notice) {
+        context.forward(new Record<>(notice.key(), new TriggerDecision.HoldNoticed(notice),
+                notice.at().toEpochMilli()));
+    }
+
+    @Override
+    public void changed(PauseRecord change, long now) {
+        forwardChange(change, now);
     }
 
     /** The trigger failed on an event for a reason of its own: a failure for its breaker. */
@@ -126,12 +176,6 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             guard.outcome(id, state, timestamp, breaker, true, match.correlationId(), changes);
         }
         return permitted;
-    }
-
-    private void hold(String id, TriggerInput.Match match, ThrottleReason reason, long timestamp, Headers headers) {
-        metrics.throttled(EntityType.TRIGGER, reason);
-        SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
-        context.forward(new Record<>(id, new TriggerDecision.Held(match, reason), timestamp, headers));
     }
 
     private void onResult(Record<String, TriggerInput> record, TriggerInput.StartResult result) {
@@ -189,6 +233,14 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     private void resumeDueTriggers(long streamTime) {
-        stores.tickDue(streamTime, id -> registry.policyOf(id).rateLimit(), change -> forwardChange(change, streamTime));
+        stores.tickDue(streamTime, change -> forwardChange(change, streamTime));
+    }
+
+    /** While the task's input is quiet, time moves on by the wall clock, so held starts still come back. */
+    private void lookWhileIdle(long wallNow) {
+        long now = clock.idleTime(context.currentStreamTimeMs(), wallNow);
+        if (now != Long.MIN_VALUE) {
+            stores.tickDue(now, change -> forwardChange(change, now));
+        }
     }
 }

@@ -18,7 +18,8 @@ import org.eventscheduler.topology.source.SourceDecision;
 /** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
 public final class TriggerStages {
     /** The stores the trigger stage is connected to. */
-    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS};
+    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
+            StoreNames.HELD_TRIGGERS};
 
     private TriggerStages() {
     }
@@ -52,6 +53,9 @@ public final class TriggerStages {
                         Stores.inMemoryKeyValueStore(StoreNames.PAUSED_TRIGGERS),
                         Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
+        // held starts may number hold.max-records per trigger: on disk, not in the heap
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.HELD_TRIGGERS), Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     /** What the source stage asks of every event it admits: the triggers' evaluation of it. */
@@ -83,11 +87,16 @@ public final class TriggerStages {
         return TriggerJson.inputSerde();
     }
 
-    /** Writes a match the trigger stage admitted (or held) as a {@link WorkflowStart}, its input passed on as it is. */
+    /** Writes a match the trigger stage admitted as a {@link WorkflowStart}, its input passed on as it is. */
     public static Serde<TriggerInput.Match> startWriter() {
         return Serdes.serdeFrom(TriggerJson.startSerializer(), (topic, data) -> {
             throw new UnsupportedOperationException("workflow starts are read with SchedulerTopology.workflowStartSerde()");
         });
+    }
+
+    /** A held start's stored value (the trigger stage's binary match) as the {@link WorkflowStart} JSON it will be written as. */
+    public static byte[] heldStartJson(byte[] heldValue) {
+        return TriggerJson.startSerializer().serialize(null, MatchCodec.read(heldValue));
     }
 
     /** The serde reading {@code workflow.start-results}. */

@@ -32,9 +32,9 @@ class TriggerDefinitionsTest {
         Trigger trigger = TriggerDefinitions.compile(TriggerDefinitions.fromRecord("invoice", utf8(DEFINITION)), defaults);
 
         assertThat(defaults.policyOf(Optional.of(trigger)))
-                .isEqualTo(new TriggerPolicy(new RateLimit(5, LimitAction.THROTTLE), defaults.breaker()));
+                .isEqualTo(new TriggerPolicy(new RateLimit(5, LimitAction.THROTTLE), defaults.breaker(), defaults.hold()));
         assertThat(defaults.policyOf(Optional.empty()))
-                .isEqualTo(new TriggerPolicy(defaults.rateLimit(), defaults.breaker()));
+                .isEqualTo(new TriggerPolicy(defaults.rateLimit(), defaults.breaker(), defaults.hold()));
     }
 
     private static byte[] utf8(String text) {

@@ -26,7 +26,7 @@ class TriggerEvaluatorTest {
         TriggerDefinition definition = TriggerDefinitions.read(id,
                 ("{\"id\":\"" + id + "\",\"source\":\"shop\",\"type\":\"order.created\",\"workflow\":\"w\"}").getBytes());
         return new Trigger(definition, Optional.empty(), input, TopologyFixture.TRIGGER_DEFAULTS.rateLimit(),
-                TopologyFixture.BREAKER);
+                TopologyFixture.BREAKER, TopologyFixture.TRIGGER_DEFAULTS.hold());
     }
 
     private static TriggerEvaluation evaluate(Trigger... triggers) {

@@ -1,5 +1,6 @@
 package org.eventscheduler.topology.trigger;
 
+import org.eventscheduler.topology.pause.EntityType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -195,11 +196,8 @@ class TriggerTopologyTest {
             }
         }
         assertThat(fixture.starts.readRecordsToList()).hasSize(100);
-        List<TestRecord<String, byte[]>> held = fixture.throttled.readRecordsToList();
-        assertThat(held).hasSize(350).allSatisfy(r -> {
-            assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("trigger-rate-limited");
-            assertThat(r.key()).isEqualTo("busy");
-        });
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "busy")).hasSize(350)
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("trigger-rate-limited"));
         assertThat(fixture.accepted.readRecordsToList()).as("sources are within their own limits").hasSize(450);
     }
 

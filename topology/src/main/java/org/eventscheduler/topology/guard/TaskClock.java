@@ -1,0 +1,42 @@
+package org.eventscheduler.topology.guard;
+
+/**
+ * The time a task's wall-clock look at its held work acts at: the task's stream time, moved on by the
+ * wall clock for as long as no record has reached the task. While records flow, decisions follow record
+ * time alone (a replay of the input replays them); only a task whose input has gone quiet lets the wall
+ * clock move its time on, so that a quiet entity's backlog is released without waiting for traffic.
+ * Stream time is the base, never the wall clock itself: a task that replays events a week old, or that
+ * was just restored, does not jump a week ahead and expire what it holds. One per processor (task).
+ */
+public final class TaskClock {
+    private final long quietMillis;
+    private long wallAtLastRecord = Long.MIN_VALUE;
+
+    /** @param quietMillis how long no record must have arrived before the wall clock moves time on */
+    public TaskClock(long quietMillis) {
+        this.quietMillis = quietMillis;
+    }
+
+    /** A record reached the task at wall-clock time {@code wallNow}. */
+    public void recordSeen(long wallNow) {
+        wallAtLastRecord = wallNow;
+    }
+
+    /**
+     * The time to act at, given the task's stream time ({@code currentStreamTime}, negative while the task
+     * knows none) and the wall clock: stream time plus the wall-clock time since the last record, once that
+     * is at least the quiet period; {@link Long#MIN_VALUE} while records flow (the stream-time punctuation
+     * acts then) or while the task knows no stream time. A task that has seen no record since it started
+     * counts its quiet time from its first look.
+     */
+    public long idleTime(long currentStreamTime, long wallNow) {
+        if (wallAtLastRecord == Long.MIN_VALUE) {
+            wallAtLastRecord = wallNow;
+        }
+        long quiet = wallNow - wallAtLastRecord;
+        if (currentStreamTime < 0 || quiet < quietMillis) {
+            return Long.MIN_VALUE;
+        }
+        return currentStreamTime + quiet;
+    }
+}

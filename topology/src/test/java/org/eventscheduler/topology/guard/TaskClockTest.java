@@ -1,0 +1,40 @@
+package org.eventscheduler.topology.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TaskClockTest {
+    private static final long WEEK_AGO = 1_000_000L;
+    private static final long WALL = WEEK_AGO + 7L * 24 * 3600 * 1000;
+
+    @Test
+    void shouldLeaveTimeToTheRecordsWhileTheyFlow() {
+        TaskClock clock = new TaskClock(1000);
+        clock.recordSeen(WALL);
+        assertThat(clock.idleTime(WEEK_AGO, WALL + 999)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void shouldMoveStreamTimeOnByTheWallClockOnceTheTaskIsQuiet() {
+        TaskClock clock = new TaskClock(1000);
+        clock.recordSeen(WALL);
+        assertThat(clock.idleTime(WEEK_AGO, WALL + 5000)).as("stream time, not the wall clock, is the base")
+                .isEqualTo(WEEK_AGO + 5000);
+    }
+
+    @Test
+    void shouldCountATaskThatSawNoRecordSinceItStartedAsQuietFromItsFirstLook() {
+        TaskClock clock = new TaskClock(1000);
+        assertThat(clock.idleTime(WEEK_AGO, WALL)).as("a restored task does not jump to the wall clock")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(clock.idleTime(WEEK_AGO, WALL + 3000)).isEqualTo(WEEK_AGO + 3000);
+    }
+
+    @Test
+    void shouldNotActWithoutAStreamTime() {
+        TaskClock clock = new TaskClock(1000);
+        clock.idleTime(-1, WALL);
+        assertThat(clock.idleTime(-1, WALL + 60_000)).isEqualTo(Long.MIN_VALUE);
+    }
+}
