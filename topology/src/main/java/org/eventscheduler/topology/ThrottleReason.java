@@ -1,8 +1,9 @@
 package org.eventscheduler.topology;
 
 /**
- * Why a record went to the throttle topic instead of onwards. The {@link #code()} is written to the
- * {@code scheduler.reason} header; a consumer replaying the throttle topic can select by it.
+ * Why a safeguard held a record back instead of letting it on. The {@link #code()} is the held record's
+ * reason: in the audit notices on {@code scheduler.throttled}, in {@code scheduler.held-reason} when a
+ * held record is dead-lettered, and in the {@code cause} label of {@code scheduler_released_total}.
  */
 public enum ThrottleReason {
     /** The source is over its rate limit (action {@code throttle}, or {@code pause} before the pause trips). */
@@ -22,5 +23,15 @@ public enum ThrottleReason {
 
     public String code() {
         return code;
+    }
+
+    /** The reason whose {@link #code()} is {@code code}. */
+    public static ThrottleReason fromCode(String code) {
+        for (ThrottleReason reason : values()) {
+            if (reason.code.equals(code)) {
+                return reason;
+            }
+        }
+        throw new IllegalArgumentException("no throttle reason " + code);
     }
 }

@@ -68,6 +68,7 @@ public final class SchedulerMetrics {
     private final Map<IngressOutcome, Counter> ingress = new EnumMap<>(IngressOutcome.class);
     private final Map<InvalidReason, Counter> deadLetters = new EnumMap<>(InvalidReason.class);
     private final Map<EntityType, Map<ThrottleReason, Counter>> throttled = new EnumMap<>(EntityType.class);
+    private final Map<EntityType, Map<ThrottleReason, Counter>> released = new EnumMap<>(EntityType.class);
     private final Map<String, Counter> actions = new ConcurrentHashMap<>();
 
     public SchedulerMetrics(MeterRegistry registry) {
@@ -111,6 +112,15 @@ public final class SchedulerMetrics {
                         .register(registry));
             }
             throttled.put(entityType, byReason);
+            Map<ThrottleReason, Counter> releasedByCause = new EnumMap<>(ThrottleReason.class);
+            for (ThrottleReason reason : ThrottleReason.values()) {
+                releasedByCause.put(reason, Counter.builder(RELEASED)
+                        .description("Held records released onwards, by entity type and the reason they were held")
+                        .tag("entity_type", entityType.code())
+                        .tag("cause", reason.code())
+                        .register(registry));
+            }
+            released.put(entityType, releasedByCause);
         }
         workflowStarts = Counter.builder(WORKFLOW_STARTS).description("Workflow starts written").register(registry);
         rejectedDefinitions = Counter.builder(TRIGGER_DEFINITIONS_REJECTED)
@@ -193,12 +203,8 @@ public final class SchedulerMetrics {
      * {@code scheduler_released_total{entity_type, cause}}: one held record let go on, {@code cause} the
      * reason it had been held for.
      */
-    public void released(EntityType entityType, String cause) {
-        actions.computeIfAbsent("h|" + entityType + "|" + cause, k -> Counter.builder(RELEASED)
-                .description("Held records released onwards, by entity type and the reason they were held")
-                .tag("entity_type", entityType.code())
-                .tag("cause", cause)
-                .register(registry)).increment();
+    public void released(EntityType entityType, ThrottleReason cause) {
+        released.get(entityType).get(cause).increment();
     }
 
     /** {@code scheduler_breaker_transitions_total{entity_type, to_state}}. */

@@ -246,7 +246,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         AdmittedEventCheck.Result checked = check.check(event, headers);
         guard.outcome(source, state, now, policies.policyFor(source).breaker(), checked.eventAtFault(),
                 event.correlationId(), change -> forwardChange(change, now));
-        metrics.released(EntityType.SOURCE, held.reason());
+        metrics.released(EntityType.SOURCE, ThrottleReason.fromCode(held.reason()));
         context.forward(new Record<>(source, new SourceDecision.Admitted(event, checked), now, headers));
     }
 

@@ -137,7 +137,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     /** A held start goes on at {@code now}, with the time of its release. */
     @Override
     public void release(String id, GuardState state, HeldRecord held, long now) {
-        metrics.released(EntityType.TRIGGER, held.reason());
+        metrics.released(EntityType.TRIGGER, ThrottleReason.fromCode(held.reason()));
         metrics.workflowStart();
         context.forward(new Record<>(id, new TriggerDecision.Start(MatchCodec.read(held.value())), now,
                 held.releaseHeaders(now)));
