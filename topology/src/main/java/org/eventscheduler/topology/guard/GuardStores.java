@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.eventscheduler.topology.hold.HeldRecord;
-import org.eventscheduler.topology.reject.InvalidReason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -72,14 +71,6 @@ public final class GuardStores {
      */
     public void hold(String id, GuardState state, HeldRecord record, String correlationId) {
         held.hold(id, state, record, policies.apply(id).hold(), correlationId, outlet);
-    }
-
-    /**
-     * Dead-letters everything entity {@code id} holds, for {@code reason}, from inside a {@link Change} of it;
-     * returns how many records.
-     */
-    public long discardHeld(String id, GuardState state, long now, InvalidReason reason) {
-        return held.discardAll(id, state, now, outlet, reason);
     }
 
     private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {

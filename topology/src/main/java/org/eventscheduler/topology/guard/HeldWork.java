@@ -101,7 +101,7 @@ public final class HeldWork {
             switch (settings.onResume()) {
                 case RELEASE -> {
                 }
-                case DISCARD -> discardLive(id, s, now, outlet, InvalidReason.DISCARDED_ON_RESUME);
+                case DISCARD -> discard(id, s, s.liveQueue, now, outlet, InvalidReason.DISCARDED_ON_RESUME);
                 case KEEP -> keepLive(id, s);
             }
         }
@@ -118,22 +118,6 @@ public final class HeldWork {
             outlet.notice(notice(id, s, HoldNotice.Event.DRAINED, now));
             s.episode.end();
         }
-    }
-
-    /**
-     * Dead-letters every record the entity holds, for {@code reason} (an operator's discard), and returns
-     * how many.
-     */
-    long discardAll(String id, GuardState s, long now, Outlet outlet, InvalidReason reason) {
-        long count = 0;
-        for (int queue = 0; queue < 2; queue++) {
-            while (s.heldIn(queue) > 0) {
-                outlet.deadLetter(id, pop(id, s, queue), reason, now);
-                s.episode.discarded++;
-                count++;
-            }
-        }
-        return count;
     }
 
     /** Up to {@code limit} of the entity's held records, oldest first, without taking them (for the admin API). */
@@ -164,9 +148,9 @@ public final class HeldWork {
         return done;
     }
 
-    private void discardLive(String id, GuardState s, long now, Outlet outlet, InvalidReason reason) {
-        while (s.heldLive() > 0) {
-            outlet.deadLetter(id, pop(id, s, s.liveQueue), reason, now);
+    private void discard(String id, GuardState s, int queue, long now, Outlet outlet, InvalidReason reason) {
+        while (s.heldIn(queue) > 0) {
+            outlet.deadLetter(id, pop(id, s, queue), reason, now);
             s.episode.discarded++;
         }
     }

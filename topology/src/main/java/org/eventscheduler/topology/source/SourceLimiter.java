@@ -171,12 +171,8 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     /** Puts the event in its source's queue, with the headers it will go on with. */
     private SourceDecision held(String source, GuardState state, Record<byte[], SourceInput> record,
                                 IngressEvent event, ThrottleReason reason) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
-        SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, source);
-        Origins.stampIfAbsent(headers, context);
         stores.hold(source, state, new HeldRecord(record.timestamp(), reason.code(), event.sourceKey(), event.value(),
-                headers), event.correlationId());
+                eventHeaders(record, event)), event.correlationId());
         return new SourceDecision.Held(event, reason);
     }
 
@@ -272,11 +268,17 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
      * context of the decision, on a copy: the input record is not changed.
      */
     private Headers outputHeaders(Record<byte[], SourceInput> record, IngressEvent event) {
+        Headers headers = eventHeaders(record, event);
+        Tracing.inject(headers);
+        return headers;
+    }
+
+    /** The original headers plus the correlation id, the source and where the event was read, on a copy. */
+    private Headers eventHeaders(Record<byte[], SourceInput> record, IngressEvent event) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
         SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, event.source());
         Origins.stampIfAbsent(headers, context);
-        Tracing.inject(headers);
         return headers;
     }
 
