@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -71,6 +72,14 @@ public final class GuardStores {
      */
     public void hold(String id, GuardState state, HeldRecord record, String correlationId) {
         held.hold(id, state, record, policies.apply(id).hold(), correlationId, outlet);
+    }
+
+    /**
+     * Applies an operator's {@code release} or {@code discard} of entity {@code id}'s held work, from inside a
+     * {@link Change} of it; returns false for any other command (a pause or resume, for the guard).
+     */
+    public boolean applyToHeld(String id, GuardState state, ControlCommand.Action action, long now) {
+        return held.applyOperator(id, state, action, now, outlet);
     }
 
     private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {
