@@ -24,6 +24,7 @@ public final class GuardStores {
     private final HeldWork held;
     private final Function<String, ? extends GuardPolicy> policies;
     private final HeldWork.Outlet outlet;
+    private final DueChecks due;
 
     /**
      * @param held     the held records of this kind of entity
@@ -38,6 +39,7 @@ public final class GuardStores {
         this.held = held;
         this.policies = policies;
         this.outlet = outlet;
+        this.due = DueChecks.of(paused);
     }
 
     /**
@@ -90,6 +92,7 @@ public final class GuardStores {
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
+            due.move(id, previousNextCheck, nextCheck);
             if (nextCheck == EntityGuard.NOT_PAUSED) {
                 paused.delete(id);
             } else {
@@ -101,28 +104,23 @@ public final class GuardStores {
 
     /**
      * Lets the guard look at every entity in the paused index whose next check is due by {@code now}:
-     * resumes, and releases and expiries of held work.
+     * resumes, and releases and expiries of held work. Reads only the entries due (the index ordered by
+     * due time, {@link DueChecks}), not the whole index.
      */
     public void tickDue(long now, Consumer<PauseRecord> changes) {
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> entries = paused.all()) {
-            while (entries.hasNext()) {
-                KeyValue<String, Long> entry = entries.next();
-                if (entry.value <= now) {
-                    due.add(entry.key);
-                }
-            }
-        }
         Change<String, Boolean> tick = (state, id) -> {
             guard.tick(id, state, now, policies.apply(id).rateLimit(), changes);
             return state.isPaused();
         };
-        for (String id : due) {
+        for (String id : due.takeDueBy(now)) {
             GuardState state = states.get(id);
             if (state == null) {
                 paused.delete(id);
             } else {
                 change(id, state, now, id, tick);
+                // taken out to be looked at: back at its next check, even one unchanged (a rate pause
+                // whose window is not yet under the resume threshold is looked at again next bucket)
+                due.add(id, guard.nextCheck(state));
             }
         }
     }
