@@ -38,7 +38,10 @@ final class DemoGuide {
                   - every %s below: events accepted, throttled, held for a paused source, released (held
                     work coming back: at the limit, or after a resume), dead-lettered, and which sources are paused;
                   - %s is PAUSED a few seconds into each storm and RESUMED once its cooldown has passed
-                    (%s%s) and its rate is back under %d%% of the limit;
+                    (%s%s) and its rate is back under %d%% of the limit; what it held while paused comes
+                    back then, at its limit, oldest first ("released" grows);
+                  - trigger restock-every-tenth throttles (50 starts per 10 s): its starts over the limit are
+                    held and started as its window makes room, never more than 50 in any 10 s;
                   - triggers (demo-triggers.yaml) start workflows on workflow.starts; the demo's workflow engine
                     fails every '%s' start, so trigger:invoice-requested is PAUSED by its circuit breaker
                     (error-rate), probed every %s, and paused again while the engine keeps failing;

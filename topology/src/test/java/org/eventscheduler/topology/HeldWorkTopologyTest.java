@@ -97,6 +97,17 @@ class HeldWorkTopologyTest {
     }
 
     @Test
+    void shouldLookAtAThrottledSourceAgainWhenItsWindowMakesRoomNotAtEveryBucket() {
+        withSource("batch", new RateLimit(10, LimitAction.THROTTLE), hold(null, null, null));
+        fixture.sendSpread("batch", 15, Duration.ofMillis(2_500), Duration.ofMillis(15));
+        fixture.send("tick", "heartbeat", Duration.ofMillis(3_500));
+
+        // ten starts in bucket 2: they leave the window at 12 s, when the five held ones may go
+        Long nextCheck = fixture.driver.<String, Long>getKeyValueStore(StoreNames.PAUSED_SOURCES).get("batch");
+        assertThat(nextCheck).isEqualTo(T0.plusSeconds(12).toEpochMilli());
+    }
+
+    @Test
     void shouldKeepANewEventBehindHeldOnesEvenWhenTheWindowHasRoomForIt() {
         withSource("batch", new RateLimit(50, LimitAction.THROTTLE), hold(null, null, null));
         fixture.sendSpread("batch", 200, Duration.ZERO, Duration.ofMillis(200));
@@ -182,6 +193,65 @@ class HeldWorkTopologyTest {
         assertThat(fixture.dlq.readRecordsToList()).hasSize(5)
                 .allSatisfy(r -> assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("hold-expired"));
         assertThat(fixture.accepted.readRecordsToList()).extracting(r -> Events.idOf(r.value())).containsExactly("late");
+    }
+
+    @Test
+    void shouldLetEverythingGoOnAnOperatorsReleaseWhileTheSourceStaysPaused() {
+        fixture.command("pause", "source", "orders", null, Duration.ZERO);
+        fixture.pauseChanges();
+        for (int i = 0; i < 20; i++) {
+            fixture.send("held-" + i, "orders", Duration.ofSeconds(1).plusMillis(i));
+        }
+        fixture.command("release", "source", "orders", null, Duration.ofSeconds(5));
+
+        assertThat(fixture.accepted.readRecordsToList()).extracting(r -> Events.idOf(r.value())).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "held-" + i).toList());
+        assertThat(fixture.pauseChanges()).as("a release is no resume").isEmpty();
+        assertThat(fixture.counter(SchedulerMetrics.RELEASED, "entity_type", "source", "cause", "source-paused"))
+                .isEqualTo(20);
+        fixture.send("new-0", "orders", Duration.ofSeconds(6));
+        assertThat(fixture.accepted.isEmpty()).as("still paused: new events are held").isTrue();
+        assertThat(fixture.held(EntityType.SOURCE, "orders")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReleaseWhatAResumeKeptOnAnOperatorsRelease() {
+        withSource("careful", new RateLimit(1000, LimitAction.PAUSE), hold(null, null, OnResume.KEEP));
+        fixture.command("pause", "source", "careful", null, Duration.ZERO);
+        for (int i = 0; i < 3; i++) {
+            fixture.send("kept-" + i, "careful", Duration.ofSeconds(1).plusMillis(i));
+        }
+        fixture.command("resume", "source", "careful", null, Duration.ofSeconds(2));
+        assertThat(fixture.accepted.isEmpty()).isTrue();
+
+        fixture.command("release", "source", "careful", null, Duration.ofSeconds(3));
+        assertThat(fixture.accepted.readRecordsToList()).extracting(r -> Events.idOf(r.value()))
+                .containsExactly("kept-0", "kept-1", "kept-2");
+        assertThat(fixture.held(EntityType.SOURCE, "careful")).isZero();
+    }
+
+    @Test
+    void shouldDeadLetterEverythingOnAnOperatorsDiscard() {
+        fixture.defineTrigger("t", "{\"id\":\"t\",\"source\":\"s\",\"type\":\"x\",\"workflow\":\"w\"}", Duration.ZERO);
+        fixture.command("pause", "trigger", "t", null, Duration.ZERO);
+        for (int i = 0; i < 5; i++) {
+            fixture.sendRaw(Events.utf8("s"), Events.structured("m-" + i, "s", "x"), new RecordHeaders(),
+                    Duration.ofSeconds(1).plusMillis(i));
+        }
+        assertThat(fixture.held(EntityType.TRIGGER, "t")).isEqualTo(5);
+
+        fixture.command("discard", "trigger", "t", null, Duration.ofSeconds(2));
+        List<TestRecord<byte[], byte[]>> dead = fixture.dlq.readRecordsToList();
+        assertThat(dead).hasSize(5).allSatisfy(r -> {
+            assertThat(header(r, SchedulerHeaders.REASON)).isEqualTo("discarded-by-operator");
+            assertThat(header(r, SchedulerHeaders.ENTITY)).isEqualTo("trigger:t");
+        });
+        assertThat(fixture.starts.isEmpty()).isTrue();
+        assertThat(fixture.held(EntityType.TRIGGER, "t")).isZero();
+        assertThat(fixture.throttled.readValuesToList()).last().satisfies(notice -> {
+            assertThat(notice.event()).isEqualTo(HoldNotice.Event.DRAINED);
+            assertThat(notice.discarded()).isEqualTo(5);
+        });
     }
 
     @Test

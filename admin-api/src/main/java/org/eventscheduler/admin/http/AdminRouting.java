@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
  * GET  /admin/paused                         viewer      paused sources and triggers of the cluster
  * GET  /admin/sources/{id}                   viewer      a source's state, from the instance owning it
  * POST /admin/sources/{id}/pause|resume      operator    operator command (control topic)
+ * POST /admin/sources/{id}/release|discard   operator    what it holds: let go now, or dead-letter
  * GET  /admin/triggers, /admin/triggers/{id} viewer      definitions, validity and state
  * PUT  /admin/triggers/{id}                  operator    a validated definition (triggers topic)
  * DELETE /admin/triggers/{id}                operator    a tombstone
  * POST /admin/triggers/{id}/pause|resume     operator    operator command
+ * POST /admin/triggers/{id}/release|discard  operator    what it holds: let go now, or dead-letter
  * GET  /admin/dlq                            viewer      newest dead-lettered records
  * GET  /internal/...                         peer token  this instance's local stores, for its peers
  * GET  /metrics                              open        Prometheus scrape

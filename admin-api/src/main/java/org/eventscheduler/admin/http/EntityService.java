@@ -35,12 +35,14 @@ final class EntityService {
     }
 
     /**
-     * {@code POST .../{id}/pause} (body: {@code reason}, optional {@code until}) and {@code .../resume}
-     * (body: optional {@code reason}): written to the control topic, audited.
+     * {@code POST .../{id}/pause} (body: {@code reason}, optional {@code until}), {@code .../resume} and
+     * {@code .../release} (body: optional {@code reason}), {@code .../discard} (body: {@code reason}):
+     * written to the control topic, audited.
      */
     void command(ServerRequest request, ServerResponse response, EntityType type, String id, ControlCommand.Action action) {
         Caller caller = Requests.caller(request);
-        JsonNode body = request.headers().contentLength().orElse(0) == 0 && action == ControlCommand.Action.RESUME
+        boolean reasonRequired = action == ControlCommand.Action.PAUSE || action == ControlCommand.Action.DISCARD;
+        JsonNode body = request.headers().contentLength().orElse(0) == 0 && !reasonRequired
                 ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                 : Requests.jsonBody(request, maxBodyBytes);
         JsonNode reasonNode = body.path("reason");
@@ -48,8 +50,8 @@ final class EntityService {
             throw ApiException.badRequest("reason must be a string");
         }
         String reason = reasonNode.asText("");
-        if (action == ControlCommand.Action.PAUSE && reason.isBlank()) {
-            throw ApiException.badRequest("reason is required: say why you pause it");
+        if (reasonRequired && reason.isBlank()) {
+            throw ApiException.badRequest("reason is required: say why you " + action.code() + " it");
         }
         if (reason.length() > ControlCommand.MAX_TEXT) {
             throw ApiException.badRequest("reason is longer than " + ControlCommand.MAX_TEXT + " characters");
@@ -57,7 +59,7 @@ final class EntityService {
         Optional<Instant> until = Optional.empty();
         JsonNode untilNode = body.path("until");
         if (!untilNode.isMissingNode() && !untilNode.isNull()) {
-            if (action == ControlCommand.Action.RESUME) {
+            if (action != ControlCommand.Action.PAUSE) {
                 throw ApiException.badRequest("until applies to pause only");
             }
             if (!untilNode.isTextual()) {

@@ -50,7 +50,8 @@ final class SourcesService implements HttpService {
                 return;
             }
         }
-        throw ApiException.notFound("no such resource: POST " + PREFIX + rest + "; use .../pause or .../resume");
+        throw ApiException.notFound("no such resource: POST " + PREFIX + rest
+                + "; use .../pause, .../resume, .../release or .../discard");
     }
 
     private void get(ServerRequest request, ServerResponse response) {

@@ -60,7 +60,12 @@ final class TriggersService implements HttpService {
                         ControlCommand.Action.PAUSE))
                 // a trigger deleted while paused keeps its state: a resume must still reach it
                 .post("/{id}/resume", (req, res) -> shared.command(req, res, EntityType.TRIGGER, Requests.triggerId(req),
-                        ControlCommand.Action.RESUME));
+                        ControlCommand.Action.RESUME))
+                // likewise what a deleted trigger still holds
+                .post("/{id}/release", (req, res) -> shared.command(req, res, EntityType.TRIGGER,
+                        Requests.triggerId(req), ControlCommand.Action.RELEASE))
+                .post("/{id}/discard", (req, res) -> shared.command(req, res, EntityType.TRIGGER,
+                        Requests.triggerId(req), ControlCommand.Action.DISCARD));
     }
 
     /**

@@ -164,6 +164,34 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "release", description = "Release what a source or a trigger holds: every held record goes on now, "
+            + "kept ones first, whatever its pause and limit.")
+    static final class Release extends EntityCommand {
+        @Option(names = "--reason", description = "Why (recorded with your token's name).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return report(api.client().post(path("release"), body));
+        }
+    }
+
+    @Command(name = "discard", description = "Discard what a source or a trigger holds: every held record goes to the "
+            + "dead-letter topic, reason discarded-by-operator.")
+    static final class Discard extends EntityCommand {
+        @Option(names = "--reason", required = true, description = "Why (recorded with your token's name).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            return report(api.client().post(path("discard"), Map.of("reason", reason)));
+        }
+    }
+
     static Instant untilInstant(String text) {
         return Durations.parse(text).map(duration -> Instant.now().plus(duration)).orElseGet(() -> instant("--until", text));
     }

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * Gauges refreshed in the background (every {@code metrics.refresh-interval}), each reported only by
  * the instance that owns what it measures, so that {@code sum()} across instances is the cluster's
  * value: the lag of the ingress partitions this instance processes, the records retained in the DLQ
- * partitions of the same numbers, and the paused entities and open breakers of its own tasks. The
- * age of the longest current pause is the one gauge to aggregate with {@code max()}, not {@code sum()}.
+ * partitions of the same numbers, and the paused entities, open breakers and held records of its own
+ * tasks (one walk of the paused index, which lists every entity that is paused or holds records). The
+ * age of the longest current pause and of the oldest held record are the gauges to aggregate with
+ * {@code max()}, not {@code sum()}.
  */
 public final class MetricsMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsMonitor.class);
@@ -53,6 +55,8 @@ public final class MetricsMonitor implements AutoCloseable {
     private final MultiGauge paused;
     private final MultiGauge longestPause;
     private final MultiGauge breakers;
+    private final MultiGauge heldRecords;
+    private final MultiGauge heldOldest;
     private final AtomicLong dlqRetained = new AtomicLong();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "metrics-monitor");
@@ -82,6 +86,14 @@ public final class MetricsMonitor implements AutoCloseable {
                 .register(registry);
         this.breakers = MultiGauge.builder("scheduler.breakers")
                 .description("Circuit breakers not closed in this instance's tasks, by entity type and state")
+                .register(registry);
+        this.heldRecords = MultiGauge.builder("scheduler.held.records")
+                .description("Records held back (waiting to be released, or to expire) in this instance's tasks, "
+                        + "by entity type")
+                .register(registry);
+        this.heldOldest = MultiGauge.builder("scheduler.held.oldest.age").baseUnit("seconds")
+                .description("How long the oldest record held in this instance's tasks has waited, by entity type; "
+                        + "0 when none is held")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("scheduler.dlq.retained", dlqRetained, AtomicLong::get)
                 .baseUnit("records")
@@ -164,19 +176,32 @@ public final class MetricsMonitor implements AutoCloseable {
         Map<String, Long> pausedByType = new HashMap<>(Map.of("source", 0L, "trigger", 0L));
         Map<String, Instant> earliestPauseByType = new HashMap<>();
         Map<List<String>, Long> breakersByState = new HashMap<>();
-        count(EntityType.SOURCE, pausedByType, earliestPauseByType, breakersByState);
-        count(EntityType.TRIGGER, pausedByType, earliestPauseByType, breakersByState);
+        Map<String, Long> heldByType = new HashMap<>(Map.of("source", 0L, "trigger", 0L));
+        Map<String, Instant> oldestHeldByType = new HashMap<>();
+        for (EntityType type : EntityType.values()) {
+            pausedIndex.forEach(type, (id, state) -> {
+                if (state.isPaused()) {
+                    pausedByType.merge(type.code(), 1L, Long::sum);
+                    state.pausedSince().ifPresent(since ->
+                            earliestPauseByType.merge(type.code(), since, MetricsMonitor::earlier));
+                }
+                if (!state.isBreakerClosed()) {
+                    breakersByState.merge(List.of(type.code(), state.breakerState().toLowerCase(java.util.Locale.ROOT)),
+                            1L, Long::sum);
+                }
+                heldByType.merge(type.code(), state.heldCount(), Long::sum);
+                state.oldestHeldAt().ifPresent(at -> oldestHeldByType.merge(type.code(), at, MetricsMonitor::earlier));
+            });
+        }
         List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
         pausedByType.forEach((type, count) -> pausedRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), count)));
         paused.register(pausedRows, true);
         Instant now = Instant.now();
-        List<MultiGauge.Row<?>> longestRows = new ArrayList<>();
-        for (String type : List.of("source", "trigger")) {
-            double seconds = Optional.ofNullable(earliestPauseByType.get(type))
-                    .map(since -> Math.max(0, Duration.between(since, now).toMillis() / 1000.0)).orElse(0.0);
-            longestRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), seconds));
-        }
-        longestPause.register(longestRows, true);
+        longestPause.register(ages(earliestPauseByType, now), true);
+        List<MultiGauge.Row<?>> heldRows = new ArrayList<>();
+        heldByType.forEach((type, count) -> heldRows.add(MultiGauge.Row.of(Tags.of("entity_type", type), count)));
+        heldRecords.register(heldRows, true);
+        heldOldest.register(ages(oldestHeldByType, now), true);
         List<MultiGauge.Row<?>> breakerRows = new ArrayList<>();
         for (String type : List.of("source", "trigger")) {
             for (String state : List.of("open", "half_open")) {
@@ -187,19 +212,19 @@ public final class MetricsMonitor implements AutoCloseable {
         breakers.register(breakerRows, true);
     }
 
-    private void count(EntityType type, Map<String, Long> pausedByType, Map<String, Instant> earliestPauseByType,
-                       Map<List<String>, Long> breakersByState) {
-        pausedIndex.forEach(type, (id, state) -> {
-            if (state.isPaused()) {
-                pausedByType.merge(type.code(), 1L, Long::sum);
-                state.pausedSince().ifPresent(since -> earliestPauseByType.merge(type.code(), since,
-                        (a, b) -> a.isBefore(b) ? a : b));
-            }
-            if (!state.isBreakerClosed()) {
-                breakersByState.merge(List.of(type.code(), state.breakerState().toLowerCase(java.util.Locale.ROOT)), 1L,
-                        Long::sum);
-            }
-        });
+    /** Per entity type, the seconds since {@code since} (0 for a type without one), as gauge rows. */
+    private static List<MultiGauge.Row<?>> ages(Map<String, Instant> since, Instant now) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (EntityType type : EntityType.values()) {
+            double seconds = Optional.ofNullable(since.get(type.code()))
+                    .map(at -> Math.max(0, Duration.between(at, now).toMillis() / 1000.0)).orElse(0.0);
+            rows.add(MultiGauge.Row.of(Tags.of("entity_type", type.code()), seconds));
+        }
+        return rows;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     @Override

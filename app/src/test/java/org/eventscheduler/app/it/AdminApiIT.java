@@ -300,6 +300,24 @@ class AdminApiIT {
         }
 
         @Test
+        void operatorsReleaseWithOrWithoutAReasonAndDiscardOnlyWithOne() {
+            Reply release = post("/admin/sources/orders/release", OPERATOR, "{}");
+            assertThat(release.status()).isEqualTo(202);
+            assertThat(release.json().path("command").path("action").asText()).isEqualTo("release");
+            assertThat(post("/admin/triggers/t-orders/release", OPERATOR, "{\"reason\":\"backlog ok\"}").status())
+                    .isEqualTo(202);
+            Reply discard = post("/admin/triggers/t-orders/discard", OPERATOR, "{\"reason\":\"stale\"}");
+            assertThat(discard.status()).isEqualTo(202);
+            assertThat(discard.json().path("command").path("action").asText()).isEqualTo("discard");
+            assertThat(discard.json().path("command").path("actor").asText()).isEqualTo("alice");
+            assertThat(post("/admin/sources/orders/discard", OPERATOR, "{}").json().path("error").asText())
+                    .contains("reason is required");
+            assertThat(post("/admin/sources/orders/release", OPERATOR, "{\"until\":\"2099-01-01T00:00:00Z\"}").status())
+                    .isEqualTo(400);
+            assertThat(post("/admin/sources/orders/discard", VIEWER, "{\"reason\":\"x\"}").status()).isEqualTo(403);
+        }
+
+        @Test
         void badCommandsAreRefusedNamingTheProblem() {
             assertThat(post("/admin/sources/orders/pause", OPERATOR, "{}").json().path("error").asText())
                     .contains("reason is required");
@@ -531,7 +549,7 @@ class AdminApiIT {
         List<String> templates = List.of("/", "/admin", "/admin/", "/ADMIN/paused", "/admin/paused", "/admin/paused/",
                 "/admin/event-health", "/admin/sources/{id}", "/admin/sources/{id}/pause", "/admin/sources/{id}/resume",
                 "/admin/sources/{id}/explode", "/admin/triggers", "/admin/triggers/{id}", "/admin/triggers/{id}/pause",
-                "/admin/triggers/{id}/resume", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
+                "/admin/triggers/{id}/resume", "/admin/sources/{id}/release", "/admin/triggers/{id}/discard", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
                 "/internal/triggers/{id}", "/metrics", "/metrics/{id}", "/observe/health", "/observe/health/live",
                 "/observe/health/ready", "/observe/{id}", "/favicon.ico", "/admin%2Fpaused", "//admin//paused",
                 "/admin/sources/../../etc/passwd/resume", "/{id}");

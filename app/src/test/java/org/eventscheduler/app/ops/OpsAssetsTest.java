@@ -126,7 +126,8 @@ class OpsAssetsTest {
             }
         });
         assertThat(rows).containsExactly("Is it healthy?", "Ingress", "Trigger matches and workflow starts",
-                "Throttling and pauses", "Circuit breakers", "Dead letters", "PostgreSQL mirror", "Kafka Streams", "JVM");
+                "Throttling and pauses", "Held work", "Circuit breakers", "Dead letters", "PostgreSQL mirror", "Kafka Streams",
+                "JVM");
 
         List<String> topRow = new ArrayList<>();
         boolean inTopRow = false;

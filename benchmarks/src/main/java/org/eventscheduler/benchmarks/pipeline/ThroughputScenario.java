@@ -34,7 +34,8 @@ final class ThroughputScenario implements PipelineBench.Scenario {
     /** Every variant S1 knows; the first three are measured unless {@code -Dbench.only} names others. */
     private static final List<String> VARIANTS = List.of("identity", "scheduler, no triggers", "scheduler, 100 triggers",
             "scheduler, no triggers, accepted off", "scheduler, 100 triggers, accepted off",
-            "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0");
+            "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0",
+            "scheduler, every event held");
 
     private final int events;
     private final int reps;
@@ -123,6 +124,11 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         }
         if (!clientProperties.isEmpty()) {
             env.put("SCHEDULER_KAFKA__CLIENT_PROPERTIES", WireJson.MAPPER.writeValueAsString(clientProperties));
+        }
+        if (variant.endsWith("every event held")) {
+            // the storm path: one event per source per window goes on, every other one is held (action throttle)
+            env.put("SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "1");
+            env.put("SCHEDULER_SOURCES__RATE_LIMIT__ACTION", "throttle");
         }
         if (variant.endsWith("accepted off")) {
             env.put("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false");

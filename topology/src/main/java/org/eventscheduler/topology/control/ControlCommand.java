@@ -8,10 +8,10 @@ import java.util.Optional;
 import org.eventscheduler.topology.pause.EntityType;
 
 /**
- * An operator command on {@code scheduler.control}: pause or resume a source or trigger. Key: the
- * entity's changelog key ({@code source:<id>}, {@code trigger:<id>}).
+ * An operator command on {@code scheduler.control}: pause or resume a source or trigger, or release or
+ * discard what it holds. Key: the entity's changelog key ({@code source:<id>}, {@code trigger:<id>}).
  *
- * @param action      pause or resume
+ * @param action      pause, resume, release or discard
  * @param entityType  source or trigger
  * @param entityId    the source id or trigger id
  * @param actor       who asked (audited in the changelog record)
@@ -24,7 +24,14 @@ public record ControlCommand(Action action, EntityType entityType, String entity
 
     /** What an operator can do. */
     public enum Action {
-        PAUSE, RESUME;
+        /** Hold every record of the entity, until a resume or {@code until}. */
+        PAUSE,
+        /** Clear every pause cause; what it held comes back by its {@code hold.on-resume}. */
+        RESUME,
+        /** Let everything it holds go on now, kept records first, whatever its pause and window. */
+        RELEASE,
+        /** Dead-letter everything it holds, reason {@code discarded-by-operator}. */
+        DISCARD;
 
         @JsonValue
         public String code() {
@@ -38,7 +45,7 @@ public record ControlCommand(Action action, EntityType entityType, String entity
                     return action;
                 }
             }
-            throw new IllegalArgumentException("action must be pause or resume, was " + code);
+            throw new IllegalArgumentException("action must be pause, resume, release or discard, was " + code);
         }
     }
 
@@ -56,7 +63,7 @@ public record ControlCommand(Action action, EntityType entityType, String entity
             throw new IllegalArgumentException("reason is longer than " + MAX_TEXT + " characters");
         }
         until = until == null ? Optional.empty() : until;
-        if (action == Action.RESUME && until.isPresent()) {
+        if (action != Action.PAUSE && until.isPresent()) {
             throw new IllegalArgumentException("until applies to pause only");
         }
     }

@@ -150,6 +150,11 @@ public final class EntityGuard {
         return true;
     }
 
+    /** Counts a record an operator let through at {@code now} in the entity's window. */
+    void countStart(GuardState s, long now) {
+        s.starts.add(window.bucketOf(now));
+    }
+
     /** Whether a cause that holds every record of the entity holds: its rate or an operator. */
     boolean isHeldBack(GuardState s) {
         return s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE);
@@ -164,7 +169,21 @@ public final class EntityGuard {
         return s.starts.total() < limit.maxEvents();
     }
 
-    /** The start of the bucket after the one {@code now} falls in: when the window next makes room. */
+    /**
+     * When the window can next let a held record through, as of {@code now}: the next bucket while it has
+     * room (a breaker or a look's budget held the record back), else the start of the bucket in which the
+     * oldest bucket with a start leaves the window. An entity waiting for room is looked at then, not at
+     * every bucket.
+     */
+    long nextRoom(GuardState s, long now, RateLimit limit) {
+        long bucket = window.bucketOf(now);
+        if (hasRoom(s, bucket, limit)) {
+            return nextBucketStart(now);
+        }
+        return Math.max(bucket + 1, s.starts.oldestCountedBucket() + window.buckets()) * window.bucketMillis();
+    }
+
+    /** The start of the bucket after the one {@code now} falls in. */
     long nextBucketStart(long now) {
         return (window.bucketOf(now) + 1) * window.bucketMillis();
     }
@@ -223,6 +242,9 @@ public final class EntityGuard {
                 emit(id, s, PauseReason.OPERATOR_RESUME, false, Optional.empty(), Optional.empty(), timestamp,
                         correlationId, changes);
                 s.forgetOperator();
+            }
+            // held work, not the pause state: GuardStores.applyToHeld
+            case RELEASE, DISCARD -> {
             }
         }
     }

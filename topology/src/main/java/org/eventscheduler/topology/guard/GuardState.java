@@ -58,6 +58,8 @@ public final class GuardState {
     int liveQueue;
     /** When the held work next needs a look (a release, an expiry); {@link #NEVER} when nothing is held. */
     long heldCheckAt = NEVER;
+    /** Records an operator's release still lets go, whatever the entity's pause and window; 0 when none. */
+    long operatorRelease;
     /** The current hold episode (since the entity last held nothing), for the audit notices. */
     final HoldEpisode episode = new HoldEpisode();
 
@@ -327,7 +329,7 @@ public final class GuardState {
         byte[] episodeReason = holds ? utf8(episode.reason) : null;
         byte[] episodeCorrelation = holds ? utf8(episode.correlationId) : null;
         if (holds) {
-            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8;
+            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8 + 8;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.put(VERSION).put((byte) causes).put((byte) shadowCauses)
@@ -358,7 +360,7 @@ public final class GuardState {
                     .putInt(episodeReason.length).put(episodeReason)
                     .putInt(episodeCorrelation.length).put(episodeCorrelation)
                     .putLong(episode.held).putLong(episode.released).putLong(episode.expired)
-                    .putLong(episode.overflowed).putLong(episode.discarded);
+                    .putLong(episode.overflowed).putLong(episode.discarded).putLong(operatorRelease);
         }
         return buffer.array();
     }
@@ -433,6 +435,8 @@ public final class GuardState {
             episode.expired = buffer.getLong();
             episode.overflowed = buffer.getLong();
             episode.discarded = buffer.getLong();
+            // written since the operator's release: absent from the first version-3 values
+            state.operatorRelease = buffer.hasRemaining() ? buffer.getLong() : 0;
         }
         return state;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -23,6 +24,7 @@ public final class GuardStores {
     private final HeldWork held;
     private final Function<String, ? extends GuardPolicy> policies;
     private final HeldWork.Outlet outlet;
+    private final DueChecks due;
 
     /**
      * @param held     the held records of this kind of entity
@@ -37,6 +39,7 @@ public final class GuardStores {
         this.held = held;
         this.policies = policies;
         this.outlet = outlet;
+        this.due = DueChecks.of(paused);
     }
 
     /**
@@ -73,6 +76,14 @@ public final class GuardStores {
         held.hold(id, state, record, policies.apply(id).hold(), correlationId, outlet);
     }
 
+    /**
+     * Applies an operator's {@code release} or {@code discard} of entity {@code id}'s held work, from inside a
+     * {@link Change} of it; returns false for any other command (a pause or resume, for the guard).
+     */
+    public boolean applyToHeld(String id, GuardState state, ControlCommand.Action action, long now) {
+        return held.applyOperator(id, state, action, now, outlet);
+    }
+
     private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {
         long previousNextCheck = guard.nextCheck(state);
         boolean wasPaused = state.isPaused();
@@ -81,6 +92,7 @@ public final class GuardStores {
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
+            due.move(id, previousNextCheck, nextCheck);
             if (nextCheck == EntityGuard.NOT_PAUSED) {
                 paused.delete(id);
             } else {
@@ -92,28 +104,23 @@ public final class GuardStores {
 
     /**
      * Lets the guard look at every entity in the paused index whose next check is due by {@code now}:
-     * resumes, and releases and expiries of held work.
+     * resumes, and releases and expiries of held work. Reads only the entries due (the index ordered by
+     * due time, {@link DueChecks}), not the whole index.
      */
     public void tickDue(long now, Consumer<PauseRecord> changes) {
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> entries = paused.all()) {
-            while (entries.hasNext()) {
-                KeyValue<String, Long> entry = entries.next();
-                if (entry.value <= now) {
-                    due.add(entry.key);
-                }
-            }
-        }
         Change<String, Boolean> tick = (state, id) -> {
             guard.tick(id, state, now, policies.apply(id).rateLimit(), changes);
             return state.isPaused();
         };
-        for (String id : due) {
+        for (String id : due.takeDueBy(now)) {
             GuardState state = states.get(id);
             if (state == null) {
                 paused.delete(id);
             } else {
                 change(id, state, now, id, tick);
+                // taken out to be looked at: back at its next check, even one unchanged (a rate pause
+                // whose window is not yet under the resume threshold is looked at again next bucket)
+                due.add(id, guard.nextCheck(state));
             }
         }
     }

@@ -29,13 +29,36 @@ import org.eventscheduler.topology.pause.PauseCause;
  * @param operatorActor  who paused it, while an operator pause holds
  * @param operatorReason why
  * @param operatorUntil  when that pause ends by itself
+ * @param held         what it holds back
  */
 public record GuardView(String state, List<PauseCause> causes, List<PauseCause> shadowCauses, long rate, long limit,
                         LimitAction action, Duration window, Instant lastSeen, String breaker,
                         Optional<Instant> breakerOpenUntil, int breakerCalls, int breakerFailures,
                         Optional<Instant> pausedAt, Optional<Instant> resumeAt, Optional<Instant> resumedAt,
                         int pauseCount, Optional<String> operatorActor, Optional<String> operatorReason,
-                        Optional<Instant> operatorUntil) {
+                        Optional<Instant> operatorUntil, Held held) {
+
+    /**
+     * The records an entity holds back.
+     *
+     * @param records      held in all, waiting to be released or to expire
+     * @param kept         of them, kept by a resume ({@code hold.on-resume: keep}) until an operator acts
+     * @param oldestHeldAt when the oldest was held (record time)
+     * @param nextCheck    when its held work is next looked at: a release as the window makes room, or an expiry
+     */
+    public record Held(long records, long kept, Optional<Instant> oldestHeldAt, Optional<Instant> nextCheck) {
+        public static final Held NONE = new Held(0, 0, Optional.empty(), Optional.empty());
+
+        public Held {
+            oldestHeldAt = oldestHeldAt == null ? Optional.empty() : oldestHeldAt;
+            nextCheck = nextCheck == null ? Optional.empty() : nextCheck;
+        }
+    }
+
+    public GuardView {
+        // an instance of an older version answers without it
+        held = held == null ? Held.NONE : held;
+    }
 
     /** The view of {@code state}, with the limits that apply to the entity. */
     public static GuardView of(GuardState state, RateWindow window, RateLimit limit, BreakerSettings breaker) {
@@ -50,7 +73,9 @@ public record GuardView(String state, List<PauseCause> causes, List<PauseCause> 
                 instant(state.resumedAt), state.pauseCount,
                 operator ? Optional.of(state.operatorActor) : Optional.empty(),
                 operator ? Optional.of(state.operatorReason) : Optional.empty(),
-                operator ? instant(state.operatorUntil) : Optional.empty());
+                operator ? instant(state.operatorUntil) : Optional.empty(),
+                state.heldCount() == 0 ? Held.NONE : new Held(state.heldCount(), state.heldKept(),
+                        state.oldestHeldAt(), state.nextHeldCheck()));
     }
 
     private static Optional<Instant> instant(long millis) {

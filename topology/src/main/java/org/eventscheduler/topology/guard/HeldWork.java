@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.hold.HoldSettings;
@@ -105,6 +106,17 @@ public final class HeldWork {
                 case KEEP -> keepLive(id, s);
             }
         }
+        while (budget > 0 && s.operatorRelease > 0 && s.heldCount() > 0) {
+            HeldRecord record = pop(id, s, s.heldKept() > 0 ? 1 - s.liveQueue : s.liveQueue);
+            guard.countStart(s, now);
+            s.operatorRelease--;
+            s.episode.released++;
+            budget--;
+            outlet.release(id, s, record, now);
+        }
+        if (s.heldCount() == 0) {
+            s.operatorRelease = 0;
+        }
         while (budget > 0 && s.heldLive() > 0
                 && guard.admitHeld(id, s, now, policy.rateLimit(), policy.breaker(), s.episode.correlationId,
                         change -> outlet.changed(change, now))) {
@@ -113,11 +125,32 @@ public final class HeldWork {
             budget--;
             outlet.release(id, s, record, now);
         }
-        s.heldCheckAt = nextCheck(s, now, settings, guard);
+        s.heldCheckAt = nextCheck(s, now, policy, guard);
         if (s.heldCount() == 0 && s.episode.isOpen()) {
             outlet.notice(notice(id, s, HoldNotice.Event.DRAINED, now));
             s.episode.end();
         }
+    }
+
+    /**
+     * An operator's command about held work, from inside a change of the entity: {@code release} lets
+     * everything it holds now go on (kept records first, then the live queue, whatever its pause and
+     * window, at most {@link #MAX_PER_LOOK} a look), {@code discard} dead-letters it all
+     * ({@code discarded-by-operator}). Returns whether the command was one of these.
+     */
+    boolean applyOperator(String id, GuardState s, ControlCommand.Action action, long now, Outlet outlet) {
+        switch (action) {
+            case RELEASE -> s.operatorRelease = s.heldCount();
+            case DISCARD -> {
+                discard(id, s, 1 - s.liveQueue, now, outlet, InvalidReason.DISCARDED_BY_OPERATOR);
+                discard(id, s, s.liveQueue, now, outlet, InvalidReason.DISCARDED_BY_OPERATOR);
+                s.operatorRelease = 0;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Up to {@code limit} of the entity's held records, oldest first, without taking them (for the admin API). */
@@ -168,7 +201,8 @@ public final class HeldWork {
         }
     }
 
-    private long nextCheck(GuardState s, long now, HoldSettings settings, EntityGuard guard) {
+    private long nextCheck(GuardState s, long now, GuardPolicy policy, EntityGuard guard) {
+        HoldSettings settings = policy.hold();
         if (s.heldCount() == 0) {
             return GuardState.NEVER;
         }
@@ -178,8 +212,10 @@ public final class HeldWork {
                 next = Math.min(next, s.heldOldestAt[queue] + settings.maxAge().toMillis());
             }
         }
-        if (s.heldLive() > 0 && !guard.isHeldBack(s)) {
+        if (s.operatorRelease > 0) {
             next = Math.min(next, guard.nextBucketStart(now));
+        } else if (s.heldLive() > 0 && !guard.isHeldBack(s)) {
+            next = Math.min(next, guard.nextRoom(s, now, policy.rateLimit()));
         }
         return next;
     }

@@ -63,6 +63,16 @@ final class SlidingCount {
         }
     }
 
+    /** The oldest bucket of the window with a count, or {@code headBucket + 1} when the window is empty. */
+    long oldestCountedBucket() {
+        for (long bucket = headBucket - counts.length + 1; bucket <= headBucket; bucket++) {
+            if (counts[slot(bucket)] > 0) {
+                return bucket;
+            }
+        }
+        return headBucket + 1;
+    }
+
     /** Events in the window. */
     long total() {
         long total = 0;

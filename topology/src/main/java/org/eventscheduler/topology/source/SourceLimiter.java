@@ -206,8 +206,10 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        guard.control(source, state, control.command(), timestamp, policies.policyFor(source).breaker(),
-                correlationId, change -> forwardChange(change, timestamp));
+        if (!stores.applyToHeld(source, state, control.command().action(), timestamp)) {
+            guard.control(source, state, control.command(), timestamp, policies.policyFor(source).breaker(),
+                    correlationId, change -> forwardChange(change, timestamp));
+        }
         return state.isPaused();
     }
 

@@ -210,8 +210,10 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        guard.control(id, state, control.command(), timestamp, registry.policyOf(id).breaker(), correlationId,
-                change -> forwardChange(change, timestamp));
+        if (!stores.applyToHeld(id, state, control.command().action(), timestamp)) {
+            guard.control(id, state, control.command(), timestamp, registry.policyOf(id).breaker(), correlationId,
+                    change -> forwardChange(change, timestamp));
+        }
         return state.isPaused();
     }
 
