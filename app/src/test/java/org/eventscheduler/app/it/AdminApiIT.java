@@ -549,7 +549,7 @@ class AdminApiIT {
         List<String> templates = List.of("/", "/admin", "/admin/", "/ADMIN/paused", "/admin/paused", "/admin/paused/",
                 "/admin/event-health", "/admin/sources/{id}", "/admin/sources/{id}/pause", "/admin/sources/{id}/resume",
                 "/admin/sources/{id}/explode", "/admin/triggers", "/admin/triggers/{id}", "/admin/triggers/{id}/pause",
-                "/admin/triggers/{id}/resume", "/admin/sources/{id}/release", "/admin/triggers/{id}/discard", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
+                "/admin/triggers/{id}/resume", "/admin/dlq", "/internal/status", "/internal/sources/{id}",
                 "/internal/triggers/{id}", "/metrics", "/metrics/{id}", "/observe/health", "/observe/health/live",
                 "/observe/health/ready", "/observe/{id}", "/favicon.ico", "/admin%2Fpaused", "//admin//paused",
                 "/admin/sources/../../etc/passwd/resume", "/{id}");
