@@ -215,6 +215,30 @@ class HeldWorkTopologyTest {
     }
 
     @Test
+    void shouldPaceAnOperatorsReleaseAtTheRateItAsksFor() {
+        fixture.command("pause", "source", "orders", null, Duration.ZERO);
+        for (int i = 0; i < 30; i++) {
+            fixture.send("held-" + i, "orders", Duration.ofSeconds(1).plusMillis(i));
+        }
+        fixture.control.pipeInput("source:orders", Events.utf8("{\"action\":\"release\",\"entityType\":\"source\","
+                + "\"entityId\":\"orders\",\"actor\":\"alice\",\"reason\":\"drain slowly\",\"rate\":5,"
+                + "\"requestedAt\":\"" + T0.plusSeconds(5) + "\"}"), T0.plusSeconds(5));
+        assertThat(fixture.accepted.readRecordsToList()).as("the first goes at once").hasSize(1);
+
+        quietFor(Duration.ofSeconds(10));
+
+        List<TestRecord<String, byte[]>> released = fixture.accepted.readRecordsToList();
+        assertThat(released).extracting(r -> Events.idOf(r.value())).as("the rest, in order")
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(1, 30).mapToObj(i -> "held-" + i).toList());
+        Map<Long, Long> perSecond = new TreeMap<>();
+        released.forEach(r -> perSecond.merge(Math.floorDiv(r.timestamp() - T0.toEpochMilli(), 1000L), 1L, Long::sum));
+        assertThat(perSecond.values()).as("at most 5 a second: " + perSecond).allMatch(count -> count <= 5);
+        assertThat(released.getLast().timestamp() - T0.toEpochMilli()).as("29 more at 5 a second take about 6 s")
+                .isBetween(10_000L, 12_000L);
+        assertThat(fixture.held(EntityType.SOURCE, "orders")).isZero();
+    }
+
+    @Test
     void shouldReleaseWhatAResumeKeptOnAnOperatorsRelease() {
         withSource("careful", new RateLimit(1000, LimitAction.PAUSE), hold(null, null, OnResume.KEEP));
         fixture.command("pause", "source", "careful", null, Duration.ZERO);

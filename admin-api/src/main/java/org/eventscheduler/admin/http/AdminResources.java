@@ -46,15 +46,19 @@ final class AdminResources {
     private static final List<Resource> RESOURCES = List.of(
             new Resource("/admin/event-health", Access.ADMIN, Method.GET),
             new Resource("/admin/paused", Access.ADMIN, Method.GET),
+            new Resource("/admin/held", Access.ADMIN, Method.GET),
             new Resource("/admin/sources/.+", Access.ADMIN, Method.GET),
             new Resource("/admin/sources/.+/(pause|resume|release|discard)", Access.ADMIN, Method.POST),
             new Resource("/admin/triggers/?", Access.ADMIN, Method.GET),
             new Resource("/admin/triggers/[^/]+", Access.ADMIN, Method.GET, Method.PUT, Method.DELETE),
+            new Resource("/admin/triggers/[^/]+/held", Access.ADMIN, Method.GET),
             new Resource("/admin/triggers/[^/]+/(pause|resume|release|discard)", Access.ADMIN, Method.POST),
             new Resource("/admin/dlq/?", Access.ADMIN, Method.GET),
             new Resource("/internal/status", Access.PEER, Method.GET),
             new Resource("/internal/sources/.+", Access.PEER, Method.GET),
             new Resource("/internal/triggers/[^/]+", Access.PEER, Method.GET),
+            new Resource("/internal/held/sources/.+", Access.PEER, Method.GET),
+            new Resource("/internal/held/triggers/[^/]+", Access.PEER, Method.GET),
             new Resource("/metrics/?", Access.OPEN, Method.GET),
             // Helidon's observe feature: health, liveness, readiness
             new Resource("/observe/health(/live|/ready|/started)?", Access.OPEN, Method.GET, Method.HEAD));

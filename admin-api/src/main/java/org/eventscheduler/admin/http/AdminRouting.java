@@ -19,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /admin/event-health                   viewer      cluster-wide health (503 when CRITICAL)
  * GET  /admin/paused                         viewer      paused sources and triggers of the cluster
+ * GET  /admin/held                           viewer      what the cluster's sources and triggers hold back
  * GET  /admin/sources/{id}                   viewer      a source's state, from the instance owning it
+ * GET  /admin/sources/{id}/held              viewer      what it holds: counts, next check, first records
  * POST /admin/sources/{id}/pause|resume      operator    operator command (control topic)
  * POST /admin/sources/{id}/release|discard   operator    what it holds: let go now, or dead-letter
  * GET  /admin/triggers, /admin/triggers/{id} viewer      definitions, validity and state
+ * GET  /admin/triggers/{id}/held             viewer      what it holds
  * PUT  /admin/triggers/{id}                  operator    a validated definition (triggers topic)
  * DELETE /admin/triggers/{id}                operator    a tombstone
  * POST /admin/triggers/{id}/pause|resume     operator    operator command
@@ -45,7 +48,7 @@ public final class AdminRouting {
         TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(api.metrics());
         RateLimiter anonymous = limiters.rateLimiter(AccessFilter.ANONYMOUS,
                 AccessFilter.perSecond(api.settings().anonymousRequestsPerSecond()));
-        EntityService entities = new EntityService(api.commands(), api.settings().maxBodyBytes(), api.clock());
+        EntityService entities = new EntityService(api.commands(), api.entities(), api.settings().maxBodyBytes(), api.clock());
         routing.addFilter(new RequestGuard())
                 .addFilter(new AccessFilter(api.tokens(), api.settings().tls().peersPresentCertificates(), limiters, anonymous))
                 .register("/admin", new HealthService(api.health()))

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.eventscheduler.admin.query.CommandWriter;
 import org.eventscheduler.admin.query.EntityQuery;
+import org.eventscheduler.admin.query.HeldQueue;
 import org.eventscheduler.admin.security.Caller;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.pause.EntityType;
@@ -21,11 +22,13 @@ final class EntityService {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.eventscheduler.admin.audit");
 
     private final CommandWriter commands;
+    private final EntityQuery entities;
     private final int maxBodyBytes;
     private final Clock clock;
 
-    EntityService(CommandWriter commands, int maxBodyBytes, Clock clock) {
+    EntityService(CommandWriter commands, EntityQuery entities, int maxBodyBytes, Clock clock) {
         this.commands = commands;
+        this.entities = entities;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
     }
@@ -36,7 +39,8 @@ final class EntityService {
 
     /**
      * {@code POST .../{id}/pause} (body: {@code reason}, optional {@code until}), {@code .../resume} and
-     * {@code .../release} (body: optional {@code reason}), {@code .../discard} (body: {@code reason}):
+     * {@code .../release} (body: optional {@code reason} and {@code rate}, records a second), {@code .../discard}
+     * (body: {@code reason}):
      * written to the control topic, audited.
      */
     void command(ServerRequest request, ServerResponse response, EntityType type, String id, ControlCommand.Action action) {
@@ -71,12 +75,14 @@ final class EntityService {
             }
             until = Optional.of(value);
         }
+        Optional<Integer> rate = rate(body.path("rate"), action);
         for (var field : (Iterable<String>) body::fieldNames) {
-            if (!field.equals("reason") && !field.equals("until")) {
-                throw ApiException.badRequest("unknown field " + field + "; the body takes reason and until");
+            if (!field.equals("reason") && !field.equals("until") && !field.equals("rate")) {
+                throw ApiException.badRequest("unknown field " + field + "; the body takes reason, until (pause) and "
+                        + "rate (release)");
             }
         }
-        ControlCommand command = new ControlCommand(action, type, id, caller.name(), reason, until, clock.instant());
+        ControlCommand command = new ControlCommand(action, type, id, caller.name(), reason, until, clock.instant(), rate);
         String correlationId = Requests.correlationId(request);
         commands.send(command, correlationId);
         AUDIT.atInfo()
@@ -85,18 +91,44 @@ final class EntityService {
                 .addKeyValue("action", action.code())
                 .addKeyValue("entity", command.key())
                 .addKeyValue("reason", "operator-" + action.code())
-                .log("{} {} {}: {}{}", caller.name(), action.code(), command.key(), reason,
-                        until.map(u -> " until " + u).orElse(""));
+                .log("{} {} {}: {}{}{}", caller.name(), action.code(), command.key(), reason,
+                        until.map(u -> " until " + u).orElse(""), rate.map(r -> " at " + r + " a second").orElse(""));
         response.status(Status.ACCEPTED_202).send(new Accepted("accepted", command, correlationId));
     }
 
+    /** A release's optional pace: a whole number of records a second, release only. */
+    private static Optional<Integer> rate(JsonNode node, ControlCommand.Action action) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        if (action != ControlCommand.Action.RELEASE) {
+            throw ApiException.badRequest("rate applies to release only");
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1
+                || node.asInt() > ControlCommand.MAX_RATE) {
+            throw ApiException.badRequest("rate must be a whole number of records a second from 1 to "
+                    + ControlCommand.MAX_RATE + ", was " + node);
+        }
+        return Optional.of(node.asInt());
+    }
+
+    /**
+     * {@code GET .../{id}/held?limit=N}: what the entity holds, its first {@code limit} records (default 20,
+     * at most 1,000) from the instance that owns it.
+     */
+    HeldQueue held(ServerRequest request, EntityType type, String id) {
+        int limit = Requests.intQuery(request, "limit", 20, 0, 1000);
+        return found(entities.held(type, id, limit), type.code() + " " + id, EntityQuery.Lookup.Found::value);
+    }
+
     /** Answers a lookup: 200 with the state, 404, or 503 while the owner cannot answer. */
-    static <T> T found(EntityQuery.Lookup lookup, String what, java.util.function.Function<EntityQuery.Lookup.Found, T> answer) {
+    static <V, T> T found(EntityQuery.Lookup<V> lookup, String what,
+                          java.util.function.Function<EntityQuery.Lookup.Found<V>, T> answer) {
         return switch (lookup) {
-            case EntityQuery.Lookup.Found found -> answer.apply(found);
-            case EntityQuery.Lookup.NotFound notFound -> throw ApiException.notFound(what + " is not known: no state "
+            case EntityQuery.Lookup.Found<V> found -> answer.apply(found);
+            case EntityQuery.Lookup.NotFound<V> notFound -> throw ApiException.notFound(what + " is not known: no state "
                     + "(never seen, or forgotten after a quiet hour)");
-            case EntityQuery.Lookup.Unavailable unavailable -> throw ApiException.unavailable(unavailable.reason());
+            case EntityQuery.Lookup.Unavailable<V> unavailable -> throw ApiException.unavailable(unavailable.reason());
         };
     }
 

@@ -9,7 +9,10 @@ import org.eventscheduler.admin.query.HealthQuery;
 import org.eventscheduler.admin.query.HealthSnapshot;
 import org.eventscheduler.admin.query.HealthStatus;
 
-/** {@code GET /admin/event-health} (200 for OK and DEGRADED, 503 for CRITICAL) and {@code GET /admin/paused}. */
+/**
+ * {@code GET /admin/event-health} (200 for OK and DEGRADED, 503 for CRITICAL), {@code GET /admin/paused} and
+ * {@code GET /admin/held}.
+ */
 final class HealthService implements HttpService {
     private final HealthQuery health;
 
@@ -20,7 +23,8 @@ final class HealthService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/event-health", this::eventHealth)
-                .get("/paused", this::paused);
+                .get("/paused", this::paused)
+                .get("/held", (req, res) -> res.send(health.held(Requests.intQuery(req, "limit", 100, 1, 1000))));
     }
 
     private void eventHealth(ServerRequest request, ServerResponse response) {

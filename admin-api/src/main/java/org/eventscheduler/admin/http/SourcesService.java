@@ -9,7 +9,10 @@ import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.guard.GuardView;
 import org.eventscheduler.topology.pause.EntityType;
 
-/** {@code /admin/sources/{id}}: a source's state from the instance that owns it; pause and resume. */
+/**
+ * {@code /admin/sources/{id}}: a source's state and what it holds, from the instance that owns it; pause,
+ * resume, release and discard.
+ */
 final class SourcesService implements HttpService {
     private final EntityQuery entities;
     private final EntityService shared;
@@ -39,6 +42,7 @@ final class SourcesService implements HttpService {
     }
 
     private static final String PREFIX = "/admin/sources/";
+    private static final String HELD = "/held";
 
     private void command(ServerRequest request, ServerResponse response) {
         String rest = rest(request);
@@ -54,10 +58,21 @@ final class SourcesService implements HttpService {
                 + "; use .../pause, .../resume, .../release or .../discard");
     }
 
+    /**
+     * {@code GET /admin/sources/{id}} and {@code GET /admin/sources/{id}/held}. A source whose own id ends
+     * in {@code /held} is read with its last {@code /} percent-encoded ({@code %2Fheld}).
+     */
     private void get(ServerRequest request, ServerResponse response) {
+        String raw = request.path().absolute().rawPath();
+        if (raw.endsWith(HELD)) {
+            String rest = rest(request);
+            response.send(shared.held(request, EntityType.SOURCE,
+                    Requests.sourceId(rest.substring(0, rest.length() - HELD.length()))));
+            return;
+        }
         String id = Requests.sourceId(rest(request));
         SourceState state = EntityService.found(entities.source(id), "source " + id,
-                found -> new SourceState(id, found.view(), found.servedBy()));
+                found -> new SourceState(id, found.value(), found.servedBy()));
         response.send(state);
     }
 }

@@ -54,6 +54,8 @@ final class TriggersService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
                 .get("/{id}", this::get)
+                // what a deleted trigger still holds can still be read
+                .get("/{id}/held", (req, res) -> res.send(shared.held(req, EntityType.TRIGGER, Requests.triggerId(req))))
                 .put("/{id}", this::put)
                 .delete("/{id}", this::delete)
                 .post("/{id}/pause", (req, res) -> shared.command(req, res, EntityType.TRIGGER, definedTriggerId(req),
@@ -96,17 +98,17 @@ final class TriggersService implements HttpService {
         String id = Requests.triggerId(request);
         TriggerCatalog.Entry entry = catalog.get(id).orElseThrow(() -> ApiException.notFound("trigger " + id + " is not defined"));
         TriggerSummary summary = summary(entry);
-        EntityQuery.Lookup lookup = entities.trigger(id);
+        EntityQuery.Lookup<GuardView> lookup = entities.trigger(id);
         Optional<GuardView> state = Optional.empty();
         Optional<String> servedBy = Optional.empty();
         Optional<String> stateProblem = Optional.empty();
         switch (lookup) {
-            case EntityQuery.Lookup.Found found -> {
-                state = Optional.of(found.view());
+            case EntityQuery.Lookup.Found<GuardView> found -> {
+                state = Optional.of(found.value());
                 servedBy = Optional.of(found.servedBy());
             }
-            case EntityQuery.Lookup.NotFound notFound -> stateProblem = Optional.of("no state yet: no match so far");
-            case EntityQuery.Lookup.Unavailable unavailable -> stateProblem = Optional.of(unavailable.reason());
+            case EntityQuery.Lookup.NotFound<GuardView> notFound -> stateProblem = Optional.of("no state yet: no match so far");
+            case EntityQuery.Lookup.Unavailable<GuardView> unavailable -> stateProblem = Optional.of(unavailable.reason());
         }
         response.send(new TriggerDetail(id, summary.status(), summary.definition(), summary.problem(), state, servedBy,
                 stateProblem));

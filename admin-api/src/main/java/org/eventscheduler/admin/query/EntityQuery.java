@@ -1,7 +1,15 @@
 package org.eventscheduler.admin.query;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Bytes;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,12 +19,16 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardView;
+import org.eventscheduler.topology.guard.HeldWork;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
 
 /**
- * The state of one source or trigger, read from the instance that owns its key
+ * The state of one source or trigger, and what it holds back, read from the instance that owns its key
  * ({@code queryMetadataForKey}): locally when that is this instance, else from the owner's
  * {@code /internal} endpoint.
  */
@@ -24,80 +36,135 @@ public final class EntityQuery {
     private final StreamsAccess streams;
     private final EntityPolicies policies;
     private final PeerClient peers;
+    private final int previewBytes;
+    private final Clock clock;
 
-    public EntityQuery(StreamsAccess streams, EntityPolicies policies, PeerClient peers) {
+    public EntityQuery(StreamsAccess streams, EntityPolicies policies, PeerClient peers, int previewBytes, Clock clock) {
         this.streams = streams;
         this.policies = policies;
         this.peers = peers;
+        this.previewBytes = previewBytes;
+        this.clock = clock;
     }
 
     /** The answer to a lookup. */
-    public sealed interface Lookup {
-        /** The entity's state, and which instance served it. */
-        record Found(GuardView view, String servedBy) implements Lookup {
+    public sealed interface Lookup<T> {
+        /** The answer, and which instance served it. */
+        record Found<T>(T value, String servedBy) implements Lookup<T> {
         }
 
         /** No state: never seen, or forgotten after a quiet hour. */
-        record NotFound() implements Lookup {
+        record NotFound<T>() implements Lookup<T> {
         }
 
         /** The owner cannot answer now (rebalancing, or it did not answer). */
-        record Unavailable(String reason) implements Lookup {
+        record Unavailable<T>(String reason) implements Lookup<T> {
         }
     }
 
-    public Lookup source(String id) {
-        return lookup("source", StoreNames.SOURCE_STATES, "/internal/sources/", id);
+    public Lookup<GuardView> source(String id) {
+        return lookup(EntityType.SOURCE, id, "/internal/sources/", GuardView.class, () -> local(EntityType.SOURCE, id));
     }
 
-    public Lookup trigger(String id) {
-        return lookup("trigger", StoreNames.TRIGGER_STATES, "/internal/triggers/", id);
+    public Lookup<GuardView> trigger(String id) {
+        return lookup(EntityType.TRIGGER, id, "/internal/triggers/", GuardView.class, () -> local(EntityType.TRIGGER, id));
+    }
+
+    /** What {@code id} holds back, its first {@code limit} records listed. */
+    public Lookup<HeldQueue> held(EntityType type, String id, int limit) {
+        return lookup(type, id, "/internal/held/" + type.code() + "s/", HeldQueue.class, "?limit=" + limit,
+                () -> localHeld(type, id, limit));
     }
 
     /** This instance's own state of a source or trigger; empty when it has none. */
-    public Optional<GuardView> local(String type, String id) {
-        String store = type.equals("source") ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES;
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
-        GuardState state = states.get(id);
-        if (state == null) {
-            return Optional.empty();
-        }
-        return Optional.of(type.equals("source") ? policies.sourceView(id, state) : policies.triggerView(id, state));
+    public Optional<GuardView> local(EntityType type, String id) {
+        return state(type, id).map(state -> switch (type) {
+            case SOURCE -> policies.sourceView(id, state);
+            case TRIGGER -> policies.triggerView(id, state);
+        });
     }
 
-    private Lookup lookup(String type, String store, String path, String id) {
+    /** What a source or trigger of this instance holds back; empty when it has no state here. */
+    public Optional<HeldQueue> localHeld(EntityType type, String id, int limit) {
+        return state(type, id).map(state -> {
+            ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS,
+                    QueryableStoreTypes.keyValueStore()));
+            List<HeldRecord> records = HeldWork.peek(store, id, state, limit);
+            List<HeldQueue.Entry> first = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                first.add(entry(records.get(i), i < state.heldKept()));
+            }
+            Instant now = clock.instant();
+            GuardView view = local(type, id).orElseThrow();
+            return new HeldQueue(type.code(), id, view.state(), state.heldCount(), state.heldKept(), state.oldestHeldAt(),
+                    state.oldestHeldAt().map(at -> Math.max(0, Duration.between(at, now).toMillis() / 1000.0)),
+                    state.nextHeldCheck(), first, self());
+        });
+    }
+
+    private HeldQueue.Entry entry(HeldRecord record, boolean kept) {
+        Header correlation = record.headers().lastHeader(SchedulerHeaders.CORRELATION_ID);
+        return new HeldQueue.Entry(Instant.ofEpochMilli(record.heldAt()), record.reason(), kept,
+                Optional.ofNullable(correlation).map(h -> new String(h.value(), StandardCharsets.UTF_8)),
+                DlqReader.text(record.key(), previewBytes), DlqReader.text(record.value(), previewBytes),
+                record.value().length);
+    }
+
+    private Optional<GuardState> state(EntityType type, String id) {
+        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                StoreQueryParameters.fromNameAndType(stateStore(type), QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(states.get(id));
+    }
+
+    private static String stateStore(EntityType type) {
+        return type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES;
+    }
+
+    private String self() {
+        return streams.self().host() + ":" + streams.self().port();
+    }
+
+    private <T> Lookup<T> lookup(EntityType type, String id, String path, Class<T> answer, Supplier<Optional<T>> local) {
+        return lookup(type, id, path, answer, "", local);
+    }
+
+    private <T> Lookup<T> lookup(EntityType type, String id, String path, Class<T> answer, String query,
+                                 Supplier<Optional<T>> local) {
+        String what = type.code() + " " + id;
         KeyQueryMetadata owner;
         try {
-            owner = streams.ownerOf(store, id);
+            // the held stores are partitioned like the states: the owner of the state owns the held work
+            owner = streams.ownerOf(stateStore(type), id);
         } catch (RuntimeException e) {
-            return new Lookup.Unavailable("no cluster metadata: " + e.getMessage());
+            return new Lookup.Unavailable<>("no cluster metadata: " + e.getMessage());
         }
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            return new Lookup.Unavailable("the owner of " + type + " " + id + " is not known: a rebalance is under way");
+            return new Lookup.Unavailable<>("the owner of " + what + " is not known: a rebalance is under way");
         }
         HostInfo host = owner.activeHost();
         String servedBy = host.host() + ":" + host.port();
         if (host.equals(streams.self())) {
             try {
-                return local(type, id).<Lookup>map(view -> new Lookup.Found(view, servedBy)).orElse(new Lookup.NotFound());
+                return local.get().<Lookup<T>>map(value -> new Lookup.Found<>(value, servedBy))
+                        .orElse(new Lookup.NotFound<>());
             } catch (InvalidStateStoreException e) {
-                return new Lookup.Unavailable("the store of " + type + " " + id + " is not queryable now: " + e.getMessage());
+                return new Lookup.Unavailable<>("the store of " + what + " is not queryable now: " + e.getMessage());
             }
         }
         try {
             Duration timeout = peers.timeout();
-            return peers.get(host, path + PathSegments.encode(id), GuardView.class)
+            return peers.get(host, path + PathSegments.encode(id) + query, answer)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .<Lookup>map(view -> new Lookup.Found(view, servedBy))
-                    .orElse(new Lookup.NotFound());
+                    .<Lookup<T>>map(value -> new Lookup.Found<>(value, servedBy))
+                    .orElse(new Lookup.NotFound<>());
         } catch (TimeoutException e) {
-            return new Lookup.Unavailable("the owner " + servedBy + " did not answer within " + peers.timeout().toMillis() + " ms");
+            return new Lookup.Unavailable<>("the owner " + servedBy + " did not answer within " + peers.timeout().toMillis() + " ms");
         } catch (ExecutionException e) {
-            return new Lookup.Unavailable("the owner " + servedBy + " did not answer: " + HealthQuery.rootMessage(e.getCause()));
+            return new Lookup.Unavailable<>("the owner " + servedBy + " did not answer: " + HealthQuery.rootMessage(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Lookup.Unavailable("interrupted");
+            return new Lookup.Unavailable<>("interrupted");
         }
     }
 }

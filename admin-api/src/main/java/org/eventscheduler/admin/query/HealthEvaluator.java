@@ -25,16 +25,31 @@ public final class HealthEvaluator {
     }
 
     /**
+     * What is measured.
+     *
+     * @param lagSeconds     the ingress lag
+     * @param dlqPerMinute   records dead-lettered per minute over the last 5 minutes
+     * @param pausedEntities paused sources and triggers
+     * @param heldRecords    records held back
+     * @param heldAgeSeconds how long the oldest held record has waited (0 when nothing is held)
+     */
+    public record Measured(double lagSeconds, double dlqPerMinute, long pausedEntities, long heldRecords,
+                           double heldAgeSeconds) {
+    }
+
+    /**
      * Evaluates the measured values, plus facts that make the snapshot DEGRADED (missing answers, a
      * rebalance) or CRITICAL (no instance running).
      */
-    public synchronized Evaluation evaluate(double lagSeconds, double dlqPerMinute, int pausedEntities,
-                                            List<String> degradedFacts, List<String> criticalFacts) {
+    public synchronized Evaluation evaluate(Measured measured, List<String> degradedFacts, List<String> criticalFacts) {
         List<String> reasons = new ArrayList<>();
         HealthStatus status = HealthStatus.OK;
-        status = status.worst(level("ingress lag", "s", lagSeconds, thresholds.lagSeconds(), reasons));
-        status = status.worst(level("dead-lettered", "/min", dlqPerMinute, thresholds.dlqPerMinute(), reasons));
-        status = status.worst(level("paused entities", "", pausedEntities, thresholds.pausedEntities(), reasons));
+        status = status.worst(level("ingress lag", "s", measured.lagSeconds(), thresholds.lagSeconds(), reasons));
+        status = status.worst(level("dead-lettered", "/min", measured.dlqPerMinute(), thresholds.dlqPerMinute(), reasons));
+        status = status.worst(level("paused entities", "", measured.pausedEntities(), thresholds.pausedEntities(), reasons));
+        status = status.worst(level("held records", "", measured.heldRecords(), thresholds.heldRecords(), reasons));
+        status = status.worst(level("oldest held record", "s", measured.heldAgeSeconds(), thresholds.heldAgeSeconds(),
+                reasons));
         if (!degradedFacts.isEmpty()) {
             status = status.worst(HealthStatus.DEGRADED);
             reasons.addAll(degradedFacts);

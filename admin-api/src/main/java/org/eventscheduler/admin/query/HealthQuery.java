@@ -1,9 +1,11 @@
 package org.eventscheduler.admin.query;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +103,38 @@ public final class HealthQuery implements AutoCloseable {
         }
         List<PausedEntity> list = entities.values().stream().limit(limit).toList();
         return new PausedList(total, list, total > list.size(), missing.isEmpty(), missing);
+    }
+
+    /** What the sources and triggers of the whole cluster hold back, the {@code limit} waiting longest listed. */
+    public HeldList held(int limit) {
+        List<String> missing = new ArrayList<>();
+        HealthSnapshot.Held held = heldOf(answered(gatherInstances(limit, Deadline.in(thresholds.timeout()), missing)), limit);
+        return new HeldList(held.entities(), held.records(), held.oldestHeldAt(), held.oldestAgeSeconds(),
+                held.longestWaiting(), held.truncated(), missing.isEmpty(), missing);
+    }
+
+    /** The held work of the instances that answered, the {@code limit} waiting longest listed. */
+    private HealthSnapshot.Held heldOf(List<LocalStatus> statuses, int limit) {
+        Map<String, HeldEntity> entities = new LinkedHashMap<>();
+        long count = 0;
+        long records = 0;
+        Optional<Instant> oldest = Optional.empty();
+        for (LocalStatus status : statuses) {
+            count += status.heldEntities();
+            records += status.heldRecords();
+            status.held().forEach(entity -> entities.putIfAbsent(entity.key(), entity));
+            if (status.heldOldestAt().isPresent()
+                    && (oldest.isEmpty() || status.heldOldestAt().get().isBefore(oldest.get()))) {
+                oldest = status.heldOldestAt();
+            }
+        }
+        List<HeldEntity> list = entities.values().stream()
+                .sorted(Comparator.comparing((HeldEntity entity) -> entity.oldestHeldAt().orElse(Instant.MAX))
+                        .thenComparing(HeldEntity::key))
+                .limit(limit).toList();
+        Instant now = clock.instant();
+        return new HealthSnapshot.Held(count, records, oldest,
+                oldest.map(at -> Math.max(0, Duration.between(at, now).toMillis() / 1000.0)), list, count > list.size());
     }
 
     public HealthSnapshot snapshot() {
@@ -208,11 +242,13 @@ public final class HealthQuery implements AutoCloseable {
                 "mirror in " + m.instance() + " is backing off: " + m.lastError().orElse("database unavailable")));
         mirrorRecords.filter(records -> records >= thresholds.mirrorLagRecords()).ifPresent(records -> degraded.add(
                 "mirror lag " + records + " records >= degraded threshold " + thresholds.mirrorLagRecords()));
-        HealthEvaluator.Evaluation evaluation = evaluator.evaluate(ingressLag.map(IngressLag::lagSeconds).orElse(0.0),
-                dlqPerMinute, (int) Math.min(Integer.MAX_VALUE, pausedTotal), degraded, critical);
+        HealthSnapshot.Held held = heldOf(statuses, limit);
+        HealthEvaluator.Evaluation evaluation = evaluator.evaluate(new HealthEvaluator.Measured(
+                ingressLag.map(IngressLag::lagSeconds).orElse(0.0), dlqPerMinute, pausedTotal, held.records(),
+                held.oldestAgeSeconds().orElse(0.0)), degraded, critical);
         return new HealthSnapshot(evaluation.status(), evaluation.reasons(), ingress,
                 new HealthSnapshot.Paused(pausedSources, pausedTriggers, pausedTotal, pausedList,
-                        pausedTotal > pausedList.size()),
+                        pausedTotal > pausedList.size()), held,
                 new HealthSnapshot.Counts(dlq5, dlqHour, dlqPerMinute),
                 new HealthSnapshot.Counts(throttled5, throttledHour,
                         throttled5.values().stream().mapToLong(Long::longValue).sum() / 5.0),

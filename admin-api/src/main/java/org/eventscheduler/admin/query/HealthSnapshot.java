@@ -12,7 +12,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * missing is listed, and the status is at least DEGRADED.
  */
 public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress ingress, Paused paused,
-                             Counts deadLettered, Counts throttled, Mirror mirror, List<Instance> instances,
+                             Held held, Counts deadLettered, Counts throttled, Mirror mirror, List<Instance> instances,
                              HealthThresholds thresholds, boolean complete, List<String> missing,
                              Instant generatedAt, String answeredBy) {
 
@@ -42,6 +42,20 @@ public record HealthSnapshot(HealthStatus status, List<String> reasons, Ingress 
      * @param truncated whether the list was capped
      */
     public record Paused(long sources, long triggers, long total, List<PausedEntity> entities, boolean truncated) {
+    }
+
+    /**
+     * Held work: what the sources and triggers hold back, to be released, expired or discarded.
+     *
+     * @param entities         entities holding records
+     * @param records          records they hold
+     * @param oldestHeldAt     when the oldest was held
+     * @param oldestAgeSeconds how long it has waited
+     * @param longestWaiting   the entities, those waiting longest first, capped at {@code thresholds.pausedListLimit}
+     * @param truncated        whether the list was capped
+     */
+    public record Held(long entities, long records, Optional<Instant> oldestHeldAt, Optional<Double> oldestAgeSeconds,
+                       List<HeldEntity> longestWaiting, boolean truncated) {
     }
 
     /** Counts by reason, summed over the instances that answered. */

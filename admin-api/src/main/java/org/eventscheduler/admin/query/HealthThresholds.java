@@ -16,9 +16,17 @@ import java.time.Duration;
  * @param pausedListLimit the most paused entities listed (the total is always given)
  * @param mirrorLagRecords at or above this many records not yet in PostgreSQL, the mirror makes the
  *                        status DEGRADED (never CRITICAL: the mirror is for investigation, events flow without it)
+ * @param heldRecords     records held back by the cluster's sources and triggers
+ * @param heldAgeSeconds  how long the oldest held record has waited
  */
 public record HealthThresholds(Level lagSeconds, Level dlqPerMinute, Level pausedEntities, double recoveryRatio,
-                               Duration timeout, int pausedListLimit, long mirrorLagRecords) {
+                               Duration timeout, int pausedListLimit, long mirrorLagRecords, Level heldRecords,
+                               Level heldAgeSeconds) {
+
+    /** The shipped thresholds of held work: DEGRADED from 10,000 records or 15 minutes, CRITICAL from 100,000 or 45. */
+    public static final Level HELD_RECORDS = new Level(10_000, 100_000);
+    public static final Level HELD_AGE_SECONDS = new Level(900, 2700);
+
 
     /**
      * Thresholds of one value.
@@ -41,5 +49,7 @@ public record HealthThresholds(Level lagSeconds, Level dlqPerMinute, Level pause
         require(timeout != null && timeout.toMillis() > 0, "timeout", "must be a positive duration");
         require(pausedListLimit >= 0, "paused-list-limit", "must not be negative");
         require(mirrorLagRecords >= 1, "mirror-lag-records", "must be at least 1");
+        require(heldRecords != null, "held-records", "is required");
+        require(heldAgeSeconds != null, "held-age-seconds", "is required");
     }
 }

@@ -19,6 +19,10 @@ import org.eventscheduler.topology.pause.EntityType;
  *                         not queryable during a rebalance); then {@code paused} is empty and
  *                         {@code pausedTotal} 0 because they are unknown, not because nothing is paused
  * @param mirror           the Postgres mirror as this instance runs it
+ * @param held             the entities in its tasks that hold records, those waiting longest first (capped)
+ * @param heldEntities     how many entities hold records
+ * @param heldRecords      how many records they hold
+ * @param heldOldestAt     when the oldest of them was held
  */
 public record LocalStatus(String instance, String endpoint, KafkaStreams.State streamsState,
                           Map<Integer, Long> latestEventTime,
@@ -26,8 +30,12 @@ public record LocalStatus(String instance, String endpoint, KafkaStreams.State s
                           Optional<String> pausedUnreadable,
                           Map<String, Long> deadLettered5m, Map<String, Long> deadLetteredHour,
                           Map<String, Long> throttled5m, Map<String, Long> throttledHour, MirrorReport mirror,
-                          Instant generatedAt) {
+                          Instant generatedAt, List<HeldEntity> held, long heldEntities, long heldRecords,
+                          Optional<Instant> heldOldestAt) {
     public LocalStatus {
+        // a peer of an older version knows nothing of held work
+        held = held == null ? List.of() : held;
+        heldOldestAt = heldOldestAt == null ? Optional.empty() : heldOldestAt;
         // a peer of an older version leaves these out: nothing unreadable, and the counts by type from its list
         pausedUnreadable = pausedUnreadable == null ? Optional.empty() : pausedUnreadable;
         if (pausedSources + pausedTriggers != pausedTotal && paused != null) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.Optional;
@@ -43,16 +45,18 @@ public final class LocalStatusReader {
      */
     public LocalStatus read(int pausedLimit) {
         List<PausedEntity> paused = new ArrayList<>();
+        HeldCollector held = new HeldCollector(pausedLimit);
         int sources = 0;
         int triggers = 0;
         Optional<String> unreadable = Optional.empty();
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.RUNNING) {
             try {
-                sources = collect(EntityType.SOURCE, pausedLimit, paused);
-                triggers = collect(EntityType.TRIGGER, pausedLimit, paused);
+                sources = collect(EntityType.SOURCE, pausedLimit, paused, held);
+                triggers = collect(EntityType.TRIGGER, pausedLimit, paused, held);
             } catch (InvalidStateStoreException e) {
                 paused.clear();
+                held = new HeldCollector(pausedLimit);
                 sources = 0;
                 triggers = 0;
                 unreadable = Optional.of("stores not queryable: " + e.getMessage());
@@ -64,11 +68,14 @@ public final class LocalStatusReader {
                 metrics.progress().latest(), paused, sources + triggers, sources, triggers, unreadable,
                 metrics.recentDeadLetters().last(Duration.ofMinutes(5)), metrics.recentDeadLetters().last(Duration.ofHours(1)),
                 metrics.recentThrottled().last(Duration.ofMinutes(5)), metrics.recentThrottled().last(Duration.ofHours(1)),
-                mirror.get(), clock.instant());
+                mirror.get(), clock.instant(), held.longestWaiting(), held.entities, held.records, held.oldest);
     }
 
-    /** Reads one kind of paused entity; throws InvalidStateStoreException while the stores are not queryable. */
-    private int collect(EntityType type, int limit, List<PausedEntity> out) {
+    /**
+     * Reads one kind of paused entity, and the held work of every entity in the index (which lists every
+     * entity that holds records); throws InvalidStateStoreException while the stores are not queryable.
+     */
+    private int collect(EntityType type, int limit, List<PausedEntity> out, HeldCollector held) {
         int[] total = {0};
         pausedIndex.forEach(type, (id, state) -> {
             if (state.isPaused()) {
@@ -77,8 +84,46 @@ public final class LocalStatusReader {
                     out.add(paused(type, id, view(type, id, state)));
                 }
             }
+            if (state.heldCount() > 0) {
+                held.add(new HeldEntity(type.code(), id, state.isPaused() ? "PAUSED" : "ACTIVE", state.heldCount(),
+                        state.heldKept(), state.oldestHeldAt(), state.nextHeldCheck()));
+            }
         });
         return total[0];
+    }
+
+    /** The entities holding records: counted all, the {@code limit} waiting longest kept. */
+    private static final class HeldCollector {
+        private static final Comparator<HeldEntity> LONGEST_WAITING = Comparator.comparing(
+                (HeldEntity entity) -> entity.oldestHeldAt().orElse(Instant.MAX)).thenComparing(HeldEntity::key);
+        private final int limit;
+        /** The newest of those kept on top, to be pushed out first. */
+        private final PriorityQueue<HeldEntity> kept = new PriorityQueue<>(LONGEST_WAITING.reversed());
+        long entities;
+        long records;
+        Optional<Instant> oldest = Optional.empty();
+
+        HeldCollector(int limit) {
+            this.limit = limit;
+        }
+
+        void add(HeldEntity entity) {
+            entities++;
+            records += entity.records();
+            entity.oldestHeldAt().ifPresent(at -> {
+                if (oldest.isEmpty() || at.isBefore(oldest.get())) {
+                    oldest = Optional.of(at);
+                }
+            });
+            kept.add(entity);
+            if (kept.size() > limit) {
+                kept.poll();
+            }
+        }
+
+        List<HeldEntity> longestWaiting() {
+            return kept.stream().sorted(LONGEST_WAITING).toList();
+        }
     }
 
     GuardView view(EntityType type, String id, GuardState state) {

@@ -23,7 +23,22 @@ class LocalStatusJsonTest {
         MirrorReport mirror = new MirrorReport(MirrorReport.State.BACKING_OFF, 3, "open", Optional.of("db down"),
                 Optional.empty());
         return new LocalStatus("i-1", "host:8080", KafkaStreams.State.REBALANCING, Map.of(0, 1L), List.of(paused), 1, 1, 0,
-                Optional.empty(), Map.of(), Map.of(), Map.of(), Map.of(), mirror, AT);
+                Optional.empty(), Map.of(), Map.of(), Map.of(), Map.of(), mirror, AT,
+                List.of(new HeldEntity("trigger", "restock", "ACTIVE", 450, 0, Optional.of(AT.minusSeconds(90)),
+                        Optional.of(AT.plusSeconds(1)))), 1, 450, Optional.of(AT.minusSeconds(90)));
+    }
+
+    @Test
+    void shouldReadAPeerOfAnOlderVersionAsHoldingNothing() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                WireJson.MAPPER.readTree(WireJson.MAPPER.writeValueAsBytes(status()));
+        json.remove(List.of("held", "heldEntities", "heldRecords", "heldOldestAt"));
+
+        LocalStatus read = WireJson.MAPPER.treeToValue(json, LocalStatus.class);
+
+        assertThat(read.held()).isEmpty();
+        assertThat(read.heldRecords()).isZero();
+        assertThat(read.heldOldestAt()).isEmpty();
     }
 
     @Test

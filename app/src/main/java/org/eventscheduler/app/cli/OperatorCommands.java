@@ -31,7 +31,8 @@ final class OperatorCommands {
         return node == null || node.isMissingNode() || node.isNull() ? "-" : node.isTextual() ? node.asText() : node.toString();
     }
 
-    @Command(name = "status", description = "Cluster health: status and reasons, lag, paused entities, DLQ, instances. "
+    @Command(name = "status", description = "Cluster health: status and reasons, lag, paused entities, held work, DLQ, "
+            + "instances. "
             + "Exit status 3 when CRITICAL.")
     static final class Status implements Callable<Integer> {
         @Mixin
@@ -56,6 +57,9 @@ final class OperatorCommands {
                 JsonNode paused = health.path("paused");
                 out.println("paused      " + text(paused.path("total")) + " (sources " + text(paused.path("sources"))
                         + ", triggers " + text(paused.path("triggers")) + ")");
+                JsonNode held = health.path("held");
+                out.println("held        " + text(held.path("records")) + " records in " + text(held.path("entities"))
+                        + " entities; oldest waited " + text(held.path("oldestAgeSeconds")) + " s");
                 out.println("dlq         " + text(health.path("deadLettered").path("perMinute")) + "/min over 5 min: "
                         + text(health.path("deadLettered").path("last5Minutes")));
                 out.println("throttled   " + text(health.path("throttled").path("perMinute")) + "/min over 5 min: "
@@ -164,17 +168,24 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "release", description = "Release what a source or a trigger holds: every held record goes on now, "
-            + "kept ones first, whatever its pause and limit.")
+    @Command(name = "release", description = "Release what a source or a trigger holds: every held record goes on now "
+            + "(or at --rate), kept ones first, whatever its pause and limit.")
     static final class Release extends EntityCommand {
         @Option(names = "--reason", description = "Why (recorded with your token's name).")
         String reason;
+
+        @Option(names = "--rate", paramLabel = "N", description = "At most N records a second (default: as fast as the "
+                + "scheduler looks, 1,000 a bucket).")
+        Integer rate;
 
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
             if (reason != null) {
                 body.put("reason", reason);
+            }
+            if (rate != null) {
+                body.put("rate", rate);
             }
             return report(api.client().post(path("release"), body));
         }
@@ -189,6 +200,65 @@ final class OperatorCommands {
         @Override
         public Integer call() {
             return report(api.client().post(path("discard"), Map.of("reason", reason)));
+        }
+    }
+
+    @Command(name = "held", description = "What is held back: with no arguments, the sources and triggers of the cluster "
+            + "that hold records, those waiting longest first; with TYPE ID, that one's held records, in the order they go on.")
+    static final class Held implements Callable<Integer> {
+        @Mixin
+        ApiOptions api;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE", description = "source or trigger")
+        String type;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "the source id or trigger id")
+        String id;
+
+        @Option(names = "--limit", defaultValue = "20", description = "The most entities or records listed (default 20).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            if (type == null) {
+                return cluster();
+            }
+            if (id == null || (!type.equals("source") && !type.equals("trigger"))) {
+                throw new AdminClient.AdminCallException("held takes no arguments, or TYPE ID with TYPE source or trigger");
+            }
+            JsonNode held = api.client().get("/admin/" + type + "s/" + AdminClient.encode(id) + "/held?limit=" + limit);
+            if (api.json) {
+                printJson(System.out, held);
+                return 0;
+            }
+            System.out.println(type + " " + id + " (" + text(held.path("state")) + "): " + text(held.path("records"))
+                    + " held, " + text(held.path("kept")) + " kept; oldest waited " + text(held.path("oldestAgeSeconds"))
+                    + " s; next look " + text(held.path("nextCheck")));
+            List<List<String>> rows = new ArrayList<>();
+            held.path("first").forEach(r -> rows.add(List.of(text(r.path("heldAt")), text(r.path("reason")),
+                    r.path("kept").asBoolean() ? "kept" : "live", text(r.path("correlationId")), text(r.path("key")),
+                    text(r.path("valuePreview")))));
+            Tables.print(System.out, List.of("HELD AT", "REASON", "QUEUE", "CORRELATION ID", "KEY", "VALUE"), rows);
+            return 0;
+        }
+
+        private int cluster() {
+            JsonNode held = api.client().get("/admin/held?limit=" + Math.max(1, limit));
+            if (api.json) {
+                printJson(System.out, held);
+                return 0;
+            }
+            System.out.println(text(held.path("records")) + " records held by " + text(held.path("entities"))
+                    + " entities; oldest waited " + text(held.path("oldestAgeSeconds")) + " s");
+            List<List<String>> rows = new ArrayList<>();
+            held.path("list").forEach(e -> rows.add(List.of(text(e.path("entityType")), text(e.path("id")),
+                    text(e.path("state")), text(e.path("records")), text(e.path("kept")), text(e.path("oldestHeldAt")),
+                    text(e.path("nextCheck")))));
+            Tables.print(System.out, List.of("TYPE", "ID", "STATE", "HELD", "KEPT", "OLDEST HELD AT", "NEXT LOOK"), rows);
+            if (!held.path("complete").asBoolean(true)) {
+                System.out.println("partial: " + text(held.path("missing")));
+            }
+            return 0;
         }
     }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scheduler", mixinStandardHelpOptions = true, version = "event-scheduler 0.1.0",
         description = "Admits events from Kafka and contains event storms, malformed events and misbehaving sources.",
         subcommands = {RunCommand.class, MirrorCommand.class, OperatorCommands.Status.class, OperatorCommands.Paused.class,
-                OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.Release.class,
+                OperatorCommands.Held.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.Release.class,
                 OperatorCommands.Discard.class, OperatorCommands.Dlq.class,
                 TriggersCommand.class, TailCommand.class})
 public final class SchedulerCommand implements Runnable {

@@ -106,7 +106,7 @@ public final class AdminWiring implements AutoCloseable {
         CommandWriter commands = new CommandWriter(KafkaClients.properties(config, KafkaClients.Role.COMMAND_WRITER),
                 config.topics().control(), config.topics().triggers(), Duration.ofSeconds(10));
         AdminApi api = new AdminApi(admin, new AdminTokens(admin.tokens(), admin.peerToken()), streams, health, local,
-                new EntityQuery(streams, policies, peers), catalog, dlq, commands, registry, clock);
+                new EntityQuery(streams, policies, peers, admin.dlqPreviewBytes(), clock), catalog, dlq, commands, registry, clock);
         AdminServer server = AdminServer.start(api);
         HealthMonitor healthMonitor = new HealthMonitor(health, registry).start(config.metrics().refreshInterval());
         return new AdminWiring(server, api, health, healthMonitor, mirrorLag, dlq, commands);

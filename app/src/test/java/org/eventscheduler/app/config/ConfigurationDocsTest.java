@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTest {
     /** Keys whose value is a free-form map: documented as a whole, not key by key. */
     private static final Set<String> OPEN_MAPS = Set.of("kafka.client-properties", "topic-provisioning.configs",
-            "admin.health.lag-seconds", "admin.health.dlq-per-minute", "admin.health.paused-entities");
+            "admin.health.lag-seconds", "admin.health.dlq-per-minute", "admin.health.paused-entities",
+            "admin.health.held-records", "admin.health.held-age-seconds");
     private static final Pattern DOCUMENTED_KEY = Pattern.compile("^\\| `([a-z0-9.-]+)` \\|", Pattern.MULTILINE);
     /** A documented key and its default column. */
     private static final Pattern DOCUMENTED_DEFAULT = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);

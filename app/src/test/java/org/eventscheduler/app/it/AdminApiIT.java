@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,6 +301,62 @@ class AdminApiIT {
         }
 
         @Test
+        void heldWorkIsReadPerEntityInTheOrderItGoesOnAndAcrossTheCluster() {
+            Reply held = get("/admin/sources/storm/held?limit=3", VIEWER);
+            assertThat(held.status()).as(held.text()).isEqualTo(200);
+            JsonNode queue = held.json();
+            assertThat(queue.path("state").asText()).isEqualTo("PAUSED");
+            long records = queue.path("records").asLong();
+            assertThat(records).as("3,000 events, the first 1,000 admitted").isBetween(1_900L, 2_000L);
+            assertThat(queue.path("kept").asLong()).isZero();
+            assertThat(queue.path("first")).hasSize(3);
+            List<Integer> numbers = new ArrayList<>();
+            queue.path("first").forEach(record -> {
+                assertThat(record.path("reason").asText()).as("held over the limit, then while paused")
+                        .isIn("rate-limited", "source-paused");
+                assertThat(record.path("key").asText()).isEqualTo("storm");
+                assertThat(record.path("correlationId").asText()).isNotBlank();
+                String value = record.path("valuePreview").asText();
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"s-(\\d+)\"").matcher(value);
+                assertThat(id.find()).as(value).isTrue();
+                numbers.add(Integer.parseInt(id.group(1)));
+            });
+            assertThat(numbers).as("oldest first").isSorted().doesNotHaveDuplicates();
+            assertThat(numbers.getFirst()).isGreaterThanOrEqualTo(1_000);
+            assertThat(queue.path("oldestAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+            assertThat(queue.path("servedBy").asText()).isEqualTo("localhost:" + instance.adminPort());
+
+            Reply cluster = get("/admin/held?limit=5", VIEWER);
+            assertThat(cluster.status()).as(cluster.text()).isEqualTo(200);
+            assertThat(cluster.json().path("list").findValuesAsText("id")).contains("storm");
+            assertThat(cluster.json().path("records").asLong()).isGreaterThanOrEqualTo(records);
+            assertThat(cluster.json().path("complete").asBoolean()).isTrue();
+            JsonNode health = get("/admin/event-health", VIEWER).json();
+            assertThat(health.path("held").path("records").asLong()).isGreaterThanOrEqualTo(records);
+            assertThat(health.path("held").path("longestWaiting").findValuesAsText("id")).contains("storm");
+            assertThat(health.path("thresholds").path("heldAgeSeconds").path("critical").asDouble()).isEqualTo(2700);
+
+            assertThat(get("/admin/triggers/t-orders/held", VIEWER).json().path("records").asLong())
+                    .as("five orders, all started").isZero();
+            assertThat(get("/admin/sources/never-seen/held", VIEWER).status()).isEqualTo(404);
+            assertThat(get("/admin/sources/storm/held?limit=5000", VIEWER).status()).isEqualTo(400);
+            assertThat(get("/admin/held", null).status()).isEqualTo(401);
+        }
+
+        @Test
+        void operatorsReleaseAtARateTheyChoose() {
+            Reply paced = post("/admin/sources/orders/release", OPERATOR, "{\"reason\":\"slowly\",\"rate\":50}");
+            assertThat(paced.status()).as(paced.text()).isEqualTo(202);
+            assertThat(paced.json().path("command").path("rate").asInt()).isEqualTo(50);
+            assertThat(post("/admin/sources/orders/release", OPERATOR, "{\"rate\":0}").json().path("error").asText())
+                    .contains("rate must be a whole number of records a second from 1 to 100000");
+            assertThat(post("/admin/sources/orders/release", OPERATOR, "{\"rate\":\"fast\"}").status()).isEqualTo(400);
+            assertThat(post("/admin/sources/orders/release", OPERATOR, "{\"rate\":2.5}").status()).isEqualTo(400);
+            assertThat(post("/admin/sources/orders/pause", OPERATOR, "{\"reason\":\"x\",\"rate\":5}").json()
+                    .path("error").asText()).isEqualTo("rate applies to release only");
+        }
+
+        @Test
         void operatorsReleaseWithOrWithoutAReasonAndDiscardOnlyWithOne() {
             Reply release = post("/admin/sources/orders/release", OPERATOR, "{}");
             assertThat(release.status()).isEqualTo(202);
@@ -475,6 +532,11 @@ class AdminApiIT {
                     "--until", "10m", "--url", url, "--token", OPERATOR)).isZero();
             assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("resume", "source", "cli-source", "--json",
                     "--url", url, "--token", OPERATOR)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("held", "--url", url, "--token", VIEWER)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("held", "source", "storm", "--limit", "2",
+                    "--url", url, "--token", VIEWER)).isZero();
+            assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("release", "source", "cli-source", "--rate", "20",
+                    "--url", url, "--token", OPERATOR)).isZero();
             assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("pause", "source", "cli-source", "--reason", "x",
                     "--url", url, "--token", VIEWER)).isEqualTo(2);
             assertThat(org.eventscheduler.app.cli.SchedulerCommand.execute("status", "--url", "http://localhost:1",
@@ -489,6 +551,9 @@ class AdminApiIT {
         assertThat(printed).contains("undecodable");
         assertThat(printed).contains("t-orders  valid");
         assertThat(printed).contains("pause source cli-source accepted (actor alice");
+        assertThat(printed).contains("records held by").contains("OLDEST HELD AT");
+        assertThat(printed).contains("source storm (PAUSED): ").contains("rate-limited");
+        assertThat(printed).contains("release source cli-source accepted");
         assertThat(printed).contains("\"action\" : \"resume\"");
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
                 "scheduler: 403: this action needs the operator role; token grafana has viewer",
@@ -746,7 +811,8 @@ class AdminApiIT {
     void healthIsCriticalAndAnswers503PastACriticalThreshold() {
         AdminApi api = instance.adminApi().orElseThrow();
         HealthThresholds strict = new HealthThresholds(new HealthThresholds.Level(30, 300),
-                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10, 10_000);
+                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 1), 0.8, Duration.ofSeconds(2), 10, 10_000,
+                HealthThresholds.HELD_RECORDS, HealthThresholds.HELD_AGE_SECONDS);
         try (IngressLagReader lag = ingressLag();
              HealthQuery health = healthQuery(api.streams(), api.localStatus(), lag, strict)) {
             Http1Client client = inMemory(new AdminApi(api.settings(), api.tokens(), api.streams(), health,
@@ -762,7 +828,8 @@ class AdminApiIT {
     void pausedCountsByTypeAddUpToTheTotalEvenWhenTheListIsCapped() {
         AdminApi api = instance.adminApi().orElseThrow();
         HealthThresholds listNone = new HealthThresholds(new HealthThresholds.Level(30, 300),
-                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 25), 0.8, Duration.ofSeconds(2), 0, 10_000);
+                new HealthThresholds.Level(10, 100), new HealthThresholds.Level(1, 25), 0.8, Duration.ofSeconds(2), 0, 10_000,
+                HealthThresholds.HELD_RECORDS, HealthThresholds.HELD_AGE_SECONDS);
         try (IngressLagReader lag = ingressLag();
              HealthQuery health = healthQuery(api.streams(), api.localStatus(), lag, listNone)) {
             HealthSnapshot.Paused paused = health.snapshot().paused();
@@ -870,7 +937,8 @@ class AdminApiIT {
 
                 // the same instance behind a real admin server: not ready, still alive, owners unknown (503), its
                 // own status still served to peers
-                EntityQuery entities = new EntityQuery(streams, policies, new PeerClient(PEER, Duration.ofSeconds(1)));
+                EntityQuery entities = new EntityQuery(streams, policies, new PeerClient(PEER, Duration.ofSeconds(1)), 512,
+                        api.clock());
                 AdminServer server = AdminServer.start(new AdminApi(onAnyPort(api, 1000, 1000), api.tokens(), streams, health, local,
                         entities, api.triggers(), api.dlq(), api.commands(), api.metrics(), api.clock()));
                 try {

@@ -126,6 +126,16 @@ class MultiInstanceIT {
             assertThat(storm.status()).isEqualTo(200);
             assertThat(storm.json().path("state").path("state").asText()).isEqualTo("PAUSED");
             servedBy.add(storm.json().path("servedBy").asText());
+            // what it holds, from whichever instance is asked (two of the three ask the owner over /internal)
+            Reply held = get(instance, "/admin/sources/storm/held?limit=2");
+            assertThat(held.status()).as(held.text()).isEqualTo(200);
+            assertThat(held.json().path("records").asLong()).as("2,500 events, the first 1,000 admitted").isBetween(1_400L, 1_500L);
+            assertThat(held.json().path("first")).hasSize(2);
+            assertThat(held.json().path("servedBy").asText()).isEqualTo(storm.json().path("servedBy").asText());
+            JsonNode cluster = get(instance, "/admin/held").json();
+            assertThat(cluster.path("complete").asBoolean()).as(cluster.toString()).isTrue();
+            assertThat(cluster.path("list").findValuesAsText("id")).containsExactly("storm");
+            assertThat(health.path("held").path("records").asLong()).isEqualTo(held.json().path("records").asLong());
             for (int i = 0; i < 40; i += 7) {
                 Reply source = get(instance, "/admin/sources/service-" + i);
                 assertThat(source.status()).as(source.text()).isEqualTo(200);

@@ -18,9 +18,20 @@ import org.eventscheduler.topology.pause.EntityType;
  * @param reason      why, in their words
  * @param until       for a pause: when it ends by itself; a pause without it lasts until an operator resume
  * @param requestedAt when the command was issued
+ * @param rate        for a release: at most this many records a second; a release without it lets everything
+ *                    go on as fast as the stage looks ({@code 1,000} a look)
  */
 public record ControlCommand(Action action, EntityType entityType, String entityId, String actor, String reason,
-                             Optional<Instant> until, Instant requestedAt) {
+                             Optional<Instant> until, Instant requestedAt, Optional<Integer> rate) {
+
+    /** The fastest paced release, records a second. */
+    public static final int MAX_RATE = 100_000;
+
+    /** A command without a release rate. */
+    public ControlCommand(Action action, EntityType entityType, String entityId, String actor, String reason,
+                          Optional<Instant> until, Instant requestedAt) {
+        this(action, entityType, entityId, actor, reason, until, requestedAt, Optional.empty());
+    }
 
     /** What an operator can do. */
     public enum Action {
@@ -65,6 +76,14 @@ public record ControlCommand(Action action, EntityType entityType, String entity
         until = until == null ? Optional.empty() : until;
         if (action != Action.PAUSE && until.isPresent()) {
             throw new IllegalArgumentException("until applies to pause only");
+        }
+        rate = rate == null ? Optional.empty() : rate;
+        if (action != Action.RELEASE && rate.isPresent()) {
+            throw new IllegalArgumentException("rate applies to release only");
+        }
+        if (rate.isPresent() && (rate.get() < 1 || rate.get() > MAX_RATE)) {
+            throw new IllegalArgumentException("rate must be between 1 and " + MAX_RATE + " records a second, was "
+                    + rate.get());
         }
     }
 

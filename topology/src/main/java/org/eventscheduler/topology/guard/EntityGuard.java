@@ -184,6 +184,11 @@ public final class EntityGuard {
     }
 
     /** The start of the bucket after the one {@code now} falls in. */
+    /** The length of one bucket of the window, milliseconds. */
+    long bucketMillis() {
+        return window.bucketMillis();
+    }
+
     long nextBucketStart(long now) {
         return (window.bucketOf(now) + 1) * window.bucketMillis();
     }

@@ -60,6 +60,10 @@ public final class GuardState {
     long heldCheckAt = NEVER;
     /** Records an operator's release still lets go, whatever the entity's pause and window; 0 when none. */
     long operatorRelease;
+    /** The pace of that release, records a second; 0 when it goes as fast as the stage looks. */
+    int operatorRate;
+    /** When a paced release may let its next record go, in microseconds of record time. */
+    long operatorNextAtMicros;
     /** The current hold episode (since the entity last held nothing), for the audit notices. */
     final HoldEpisode episode = new HoldEpisode();
 
@@ -313,7 +317,8 @@ public final class GuardState {
      * operator until / actor / reason, breaker state, open-until, half-open probes, breaker history
      * (length-prefixed, read lazily with the entity's breaker settings); version 3 adds the starts
      * window (head bucket, counts) and a held-work flag, followed, when set, by the two queues (head,
-     * tail, oldest held-at), the live queue, the next check and the episode. Strings are length-prefixed
+     * tail, oldest held-at), the live queue, the next check, the episode and an operator's release
+     * (records left, records a second, when the next may go). Strings are length-prefixed
      * UTF-8. A stored window with another bucket count than configured (the window was reconfigured) is
      * read as empty; a version-2 value is read with starts equal to its counts and nothing held.
      */
@@ -329,7 +334,7 @@ public final class GuardState {
         byte[] episodeReason = holds ? utf8(episode.reason) : null;
         byte[] episodeCorrelation = holds ? utf8(episode.correlationId) : null;
         if (holds) {
-            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8 + 8;
+            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8 + 8 + 4 + 8;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.put(VERSION).put((byte) causes).put((byte) shadowCauses)
@@ -360,7 +365,8 @@ public final class GuardState {
                     .putInt(episodeReason.length).put(episodeReason)
                     .putInt(episodeCorrelation.length).put(episodeCorrelation)
                     .putLong(episode.held).putLong(episode.released).putLong(episode.expired)
-                    .putLong(episode.overflowed).putLong(episode.discarded).putLong(operatorRelease);
+                    .putLong(episode.overflowed).putLong(episode.discarded).putLong(operatorRelease)
+                    .putInt(operatorRate).putLong(operatorNextAtMicros);
         }
         return buffer.array();
     }
@@ -437,6 +443,11 @@ public final class GuardState {
             episode.discarded = buffer.getLong();
             // written since the operator's release: absent from the first version-3 values
             state.operatorRelease = buffer.hasRemaining() ? buffer.getLong() : 0;
+            // written since the paced release
+            if (buffer.hasRemaining()) {
+                state.operatorRate = buffer.getInt();
+                state.operatorNextAtMicros = buffer.getLong();
+            }
         }
         return state;
     }

@@ -80,8 +80,8 @@ public final class GuardStores {
      * Applies an operator's {@code release} or {@code discard} of entity {@code id}'s held work, from inside a
      * {@link Change} of it; returns false for any other command (a pause or resume, for the guard).
      */
-    public boolean applyToHeld(String id, GuardState state, ControlCommand.Action action, long now) {
-        return held.applyOperator(id, state, action, now, outlet);
+    public boolean applyToHeld(String id, GuardState state, ControlCommand command, long now) {
+        return held.applyOperator(id, state, command, now, outlet);
     }
 
     private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {

@@ -106,17 +106,7 @@ public final class HeldWork {
                 case KEEP -> keepLive(id, s);
             }
         }
-        while (budget > 0 && s.operatorRelease > 0 && s.heldCount() > 0) {
-            HeldRecord record = pop(id, s, s.heldKept() > 0 ? 1 - s.liveQueue : s.liveQueue);
-            guard.countStart(s, now);
-            s.operatorRelease--;
-            s.episode.released++;
-            budget--;
-            outlet.release(id, s, record, now);
-        }
-        if (s.heldCount() == 0) {
-            s.operatorRelease = 0;
-        }
+        budget -= releaseForOperator(id, s, now, guard, outlet, budget);
         while (budget > 0 && s.heldLive() > 0
                 && guard.admitHeld(id, s, now, policy.rateLimit(), policy.breaker(), s.episode.correlationId,
                         change -> outlet.changed(change, now))) {
@@ -138,19 +128,60 @@ public final class HeldWork {
      * window, at most {@link #MAX_PER_LOOK} a look), {@code discard} dead-letters it all
      * ({@code discarded-by-operator}). Returns whether the command was one of these.
      */
-    boolean applyOperator(String id, GuardState s, ControlCommand.Action action, long now, Outlet outlet) {
-        switch (action) {
-            case RELEASE -> s.operatorRelease = s.heldCount();
+    boolean applyOperator(String id, GuardState s, ControlCommand command, long now, Outlet outlet) {
+        switch (command.action()) {
+            case RELEASE -> {
+                s.operatorRelease = s.heldCount();
+                s.operatorRate = command.rate().orElse(0);
+                s.operatorNextAtMicros = now * 1000;
+            }
             case DISCARD -> {
                 discard(id, s, 1 - s.liveQueue, now, outlet, InvalidReason.DISCARDED_BY_OPERATOR);
                 discard(id, s, s.liveQueue, now, outlet, InvalidReason.DISCARDED_BY_OPERATOR);
-                s.operatorRelease = 0;
+                endOperatorRelease(s);
             }
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * An operator's release at {@code now}: kept records first, then the live queue, whatever the pause
+     * and window (counted in the window all the same), at most {@code budget}; a paced release lets a
+     * record go every {@code 1/rate} seconds, and a pace that fell behind (the stage looks once a bucket)
+     * catches up by at most one bucket's worth (or a second's, for buckets shorter than that). Returns how
+     * many it let go.
+     */
+    private int releaseForOperator(String id, GuardState s, long now, EntityGuard guard, Outlet outlet, int budget) {
+        int done = 0;
+        if (s.operatorRate > 0) {
+            long catchUp = Math.max(1000, guard.bucketMillis());
+            s.operatorNextAtMicros = Math.max(s.operatorNextAtMicros, (now - catchUp) * 1000);
+        }
+        while (done < budget && s.operatorRelease > 0 && s.heldCount() > 0
+                && (s.operatorRate == 0 || s.operatorNextAtMicros <= now * 1000)) {
+            HeldRecord record = pop(id, s, s.heldKept() > 0 ? 1 - s.liveQueue : s.liveQueue);
+            guard.countStart(s, now);
+            s.operatorRelease--;
+            if (s.operatorRate > 0) {
+                s.operatorNextAtMicros += 1_000_000L / s.operatorRate;
+            }
+            s.episode.released++;
+            done++;
+            outlet.release(id, s, record, now);
+        }
+        if (s.heldCount() == 0 || s.operatorRelease == 0) {
+            endOperatorRelease(s);
+        }
+        return done;
+    }
+
+    private static void endOperatorRelease(GuardState s) {
+        s.operatorRelease = 0;
+        s.operatorRate = 0;
+        s.operatorNextAtMicros = 0;
     }
 
     /** Up to {@code limit} of the entity's held records, oldest first, without taking them (for the admin API). */
@@ -212,7 +243,9 @@ public final class HeldWork {
                 next = Math.min(next, s.heldOldestAt[queue] + settings.maxAge().toMillis());
             }
         }
-        if (s.operatorRelease > 0) {
+        if (s.operatorRelease > 0 && s.operatorRate > 0) {
+            next = Math.min(next, Math.max(now + 1, (s.operatorNextAtMicros + 999) / 1000));
+        } else if (s.operatorRelease > 0) {
             next = Math.min(next, guard.nextBucketStart(now));
         } else if (s.heldLive() > 0 && !guard.isHeldBack(s)) {
             next = Math.min(next, guard.nextRoom(s, now, policy.rateLimit()));

@@ -206,7 +206,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        if (!stores.applyToHeld(source, state, control.command().action(), timestamp)) {
+        if (!stores.applyToHeld(source, state, control.command(), timestamp)) {
             guard.control(source, state, control.command(), timestamp, policies.policyFor(source).breaker(),
                     correlationId, change -> forwardChange(change, timestamp));
         }

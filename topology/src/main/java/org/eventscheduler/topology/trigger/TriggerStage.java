@@ -210,7 +210,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         long timestamp = record.timestamp();
         String correlationId = SchedulerHeaders.lastString(record.headers(), SchedulerHeaders.CORRELATION_ID)
                 .orElse(control.command().key() + "@" + control.command().requestedAt());
-        if (!stores.applyToHeld(id, state, control.command().action(), timestamp)) {
+        if (!stores.applyToHeld(id, state, control.command(), timestamp)) {
             guard.control(id, state, control.command(), timestamp, registry.policyOf(id).breaker(), correlationId,
                     change -> forwardChange(change, timestamp));
         }

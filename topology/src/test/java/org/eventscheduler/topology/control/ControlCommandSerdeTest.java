@@ -36,4 +36,25 @@ class ControlCommandSerdeTest {
         assertThat(new String(json, StandardCharsets.UTF_8)).doesNotContain("until");
         assertThat(serde.deserializer().deserialize("scheduler.control", json)).isEqualTo(resume);
     }
+
+    @Test
+    void shouldCarryTheRateOfAPacedRelease() {
+        ControlCommand release = new ControlCommand(ControlCommand.Action.RELEASE, EntityType.SOURCE, "orders", "alice",
+                "drain slowly", Optional.empty(), AT, Optional.of(50));
+
+        byte[] json = serde.serializer().serialize("scheduler.control", release);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"rate\":50");
+        assertThat(serde.deserializer().deserialize("scheduler.control", json)).isEqualTo(release);
+    }
+
+    @Test
+    void shouldRejectARateOnAnythingButARelease() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ControlCommand(ControlCommand.Action.RESUME,
+                        EntityType.SOURCE, "orders", "alice", "", Optional.empty(), AT, Optional.of(5)))
+                .hasMessage("rate applies to release only");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ControlCommand(ControlCommand.Action.RELEASE,
+                        EntityType.SOURCE, "orders", "alice", "", Optional.empty(), AT, Optional.of(0)))
+                .hasMessageContaining("rate must be between 1 and");
+    }
 }
