@@ -139,6 +139,77 @@ class FaultIT {
         }
     }
 
+    /** The storm's events admitted so far, read committed (directly, or released after they were held). */
+    private static long stormAccepted(FaultCluster cluster) {
+        return new Verifier(cluster.bootstrapServers(), cluster.config()).readAll(cluster.config().topics().accepted())
+                .stream().filter(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8).equals("storm")).count();
+    }
+
+    /** Waits until more than {@code count} of the storm's events are admitted. */
+    private static long awaitStormAccepted(FaultCluster cluster, long count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long accepted = stormAccepted(cluster);
+            if (accepted > count) {
+                return accepted;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the storm has " + accepted + " events admitted, not more than " + count
+                        + " after " + timeout + "\n" + cluster.logs());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Waits for the hold notice that says the storm holds nothing any more. */
+    private static void awaitStormDrained(FaultCluster cluster) throws Exception {
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        Verifier verifier = new Verifier(cluster.bootstrapServers(), cluster.config());
+        while (verifier.readAll(cluster.config().topics().throttled()).stream().noneMatch(r ->
+                new String(r.key(), java.nio.charset.StandardCharsets.UTF_8).equals("source:storm")
+                        && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("\"drained\""))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the storm did not drain within " + CATCH_UP + "\n" + cluster.logs());
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    @Test
+    void aBacklogKilledWhileItIsReleasedComesBackWholeAndOnlyOnce() throws Exception {
+        Workload workload = new Workload(EVENTS, true);
+        long stormEvents = IntStream.range(0, workload.count()).filter(i -> workload.input(i).source().equals("storm"))
+                .count();
+        long limit = 200;
+        try (FaultCluster cluster = new FaultCluster(dir("release"), "exactly-once").startBroker()) {
+            cluster.startInstance(0);
+            cluster.startInstance(1);
+            CompletableFuture<Void> producing = produce(cluster, workload);
+            // the storm is paused after its first 200 events and holds the rest; after its cooldown it resumes
+            // and its backlog is released at its limit, 200 per 10 s: kill each instance while that goes on
+            long beforeFirstKill = awaitStormAccepted(cluster, limit + 100, Duration.ofSeconds(180));
+            cluster.instance(0).kill9();
+            sleepSeconds(2);
+            cluster.startInstance(0);
+            long beforeSecondKill = awaitStormAccepted(cluster, beforeFirstKill + 100, Duration.ofSeconds(180));
+            cluster.instance(1).kill9();
+            sleepSeconds(2);
+            cluster.startInstance(1);
+            producing.get(EVENTS / RATE + 300, java.util.concurrent.TimeUnit.SECONDS);
+            awaitCaughtUp(cluster);
+            awaitStormDrained(cluster);
+            cluster.stopInstances();
+            Verifier.Report report = new Verifier(cluster.bootstrapServers(), cluster.config()).verify();
+
+            assertClean(report, workload);
+            assertThat(beforeSecondKill).as("the second kill came while the backlog was still being released")
+                    .isLessThan(stormEvents);
+            assertThat(report.held()).as("nothing held at the end, nothing expired: " + report).isZero();
+            assertThat(stormAccepted(cluster)).as("every storm event admitted once, after its release")
+                    .isEqualTo(stormEvents);
+        }
+    }
+
     @Test
     void anInstanceFrozenPastItsSessionTimeoutIsFencedAndDuplicatesNothing() throws Exception {
         Workload workload = new Workload(EVENTS, true);
