@@ -15,6 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.embedded.Directories;
@@ -75,6 +76,82 @@ public interface Pipeline extends AutoCloseable {
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return new StreamsPipeline("identity-" + runId, output, builder.build(), bootstrap, dir, threads, overrides);
+    }
+
+    /** The size of a source's state while it holds (a {@code GuardState} of version 3 with its held queues). */
+    int FLOOR_STATE_BYTES = 330;
+
+    /**
+     * The floor of the storm path's dataflow: per event, what the scheduler reads and writes for an
+     * event of a source that holds, with none of its logic (no parsing, no decisions). A state of
+     * {@link #FLOOR_STATE_BYTES} per source key, read and written (a cached, changelogged store, as the
+     * source states are); then either the event with its headers and two more (correlation id, reason)
+     * written to a topic (the path before issue 20: {@code scheduler.throttled}), or, {@code held}, put in a
+     * held store under (source, sequence) as the scheduler's {@code HeldRecord} (the path since: a RocksDB
+     * put and its changelog record, nothing written downstream).
+     */
+    static Pipeline stormFloor(String bootstrap, String input, String runId, Path dir, boolean held) throws Exception {
+        String output = "floor-out-" + runId;
+        createTopic(bootstrap, output);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("states"), Serdes.String(),
+                Serdes.ByteArray()).withCachingEnabled());
+        if (held) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("held"), Serdes.Bytes(),
+                    Serdes.ByteArray()));
+        }
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new StormFloor(held), held ? new String[] {"states", "held"} : new String[] {"states"})
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return new StreamsPipeline((held ? "floor-held-" : "floor-topic-") + runId, output, builder.build(), bootstrap,
+                dir, 1, Map.of());
+    }
+
+    /** {@link #stormFloor}'s processor. */
+    final class StormFloor implements org.apache.kafka.streams.processor.api.Processor<byte[], byte[], byte[], byte[]> {
+        private final boolean held;
+        private org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context;
+        private org.apache.kafka.streams.state.KeyValueStore<String, byte[]> states;
+        private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> heldStore;
+
+        StormFloor(boolean held) {
+            this.held = held;
+        }
+
+        @Override
+        public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+            this.states = context.getStateStore("states");
+            if (held) {
+                this.heldStore = context.getStateStore("held");
+            }
+        }
+
+        @Override
+        public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+            String source = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+            byte[] state = states.get(source);
+            java.nio.ByteBuffer next = java.nio.ByteBuffer.allocate(FLOOR_STATE_BYTES);
+            long sequence = state == null ? 0 : java.nio.ByteBuffer.wrap(state).getLong() + 1;
+            next.putLong(sequence);
+            if (state != null) {
+                next.put(state, 8, FLOOR_STATE_BYTES - 8);
+            }
+            states.put(source, next.array());
+            org.apache.kafka.common.header.Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(
+                    record.headers().toArray());
+            headers.add("x-correlation-id", record.key());
+            headers.add("scheduler.reason", "rate-limited".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (held) {
+                byte[] id = record.key();
+                heldStore.put(org.apache.kafka.common.utils.Bytes.wrap(java.nio.ByteBuffer.allocate(4 + id.length + 1 + 8)
+                        .putInt(id.length).put(id).put((byte) 0).putLong(sequence).array()),
+                        new org.eventscheduler.topology.hold.HeldRecord(record.timestamp(), "rate-limited", record.key(),
+                                record.value(), headers).toBytes());
+            } else {
+                context.forward(record.withHeaders(headers));
+            }
+        }
     }
 
     /** The scheduler itself, as {@code ./scheduler run} starts it (admin server off). */

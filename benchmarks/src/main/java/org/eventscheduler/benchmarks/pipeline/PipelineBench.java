@@ -8,7 +8,7 @@ import org.eventscheduler.embedded.Directories;
 
 /**
  * The pipeline benchmarks: the scheduler against baselines measured in the same run, interleaved and
- * repeated, on a broker in a child JVM. {@code ./scheduler bench s1|s3|s5|s6|s7 [--name value ...]}.
+ * repeated, on a broker in a child JVM. {@code ./scheduler bench s1|s3|s5|s6|s7|s8 [--name value ...]}.
  * Each scenario is a class of its own; this one starts the broker, runs the scenario and prints its
  * Markdown table (also written to {@code benchmarks/target/bench-<scenario>.md}).
  */
@@ -35,8 +35,9 @@ public final class PipelineBench {
                     options.integer("seconds", 20));
             case "s6" -> new HealthUnderLoadScenario(options.integer("events", 300_000), options.integer("reps", 2));
             case "s7" -> new ContainmentScenario(options.integer("reps", 2));
+            case "s8" -> new BacklogScenario(options.integer("events", 20_000), options.integer("reps", 2));
             default -> {
-                System.err.println("scheduler: bench needs a scenario: matching, s1, s3, s5, s6, s7");
+                System.err.println("scheduler: bench needs a scenario: matching, s1, s3, s5, s6, s7, s8");
                 System.exit(2);
                 throw new IllegalStateException("unreachable");
             }

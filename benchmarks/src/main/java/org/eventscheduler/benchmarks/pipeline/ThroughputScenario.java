@@ -35,7 +35,7 @@ final class ThroughputScenario implements PipelineBench.Scenario {
     private static final List<String> VARIANTS = List.of("identity", "scheduler, no triggers", "scheduler, 100 triggers",
             "scheduler, no triggers, accepted off", "scheduler, 100 triggers, accepted off",
             "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0",
-            "scheduler, every event held");
+            "scheduler, every event held", "floor, every event to a topic", "floor, every event held");
 
     private final int events;
     private final int reps;
@@ -108,6 +108,9 @@ final class ThroughputScenario implements PipelineBench.Scenario {
                 overrides.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), lingerMs);
             }
             return Pipeline.identity(harness.bootstrap, input, runId, harness.dir, threads, overrides);
+        }
+        if (variant.startsWith("floor, ")) {
+            return Pipeline.stormFloor(harness.bootstrap, input, runId, harness.dir, variant.endsWith("held"));
         }
         Map<String, String> env = new HashMap<>();
         env.put("SCHEDULER_KAFKA__NUM_STREAM_THREADS", String.valueOf(threads));
