@@ -79,14 +79,22 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(TopologyConfig config) {
+        this(config, newStateDir(), T0);
+    }
+
+    /**
+     * A fixture over {@code stateDir}, its wall clock at {@code wallClock}: over the directory of a fixture whose
+     * persistent stores were closed, that fixture restarted (they open what they held).
+     */
+    public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock) {
         SchedulerMetrics metrics = new SchedulerMetrics(registry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        stateDir = newStateDir();
+        this.stateDir = stateDir;
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(SchedulerTopology.streamsProperties(config.topics(), metrics));
-        driver = new TopologyTestDriver(SchedulerTopology.build(config, metrics), props, T0);
+        driver = new TopologyTestDriver(SchedulerTopology.build(config, metrics), props, wallClock);
         ingress = driver.createInputTopic(config.topics().ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         accepted = driver.createOutputTopic(config.topics().accepted(), new StringDeserializer(), new ByteArrayDeserializer());
         throttled = driver.createOutputTopic(config.topics().throttled(), new StringDeserializer(),
@@ -193,6 +201,11 @@ public final class TopologyFixture implements AutoCloseable {
             all.forEachRemaining(entry -> records.add(HeldRecord.fromBytes(entry.value)));
         }
         return records;
+    }
+
+    /** The fixture's state directory: the persistent stores' files, deleted by {@link #close}. */
+    public Path stateDir() {
+        return stateDir;
     }
 
     public double counter(String name, String... tags) {

@@ -11,32 +11,48 @@ package org.eventscheduler.topology.guard;
 public final class TaskClock {
     private final long quietMillis;
     private long wallAtLastRecord = Long.MIN_VALUE;
+    private long streamAtLastRecord = Long.MIN_VALUE;
 
     /** @param quietMillis how long no record must have arrived before the wall clock moves time on */
     public TaskClock(long quietMillis) {
         this.quietMillis = quietMillis;
     }
 
-    /** A record reached the task at wall-clock time {@code wallNow}. */
-    public void recordSeen(long wallNow) {
+    /**
+     * A record reached the stage at wall-clock time {@code wallNow}, the task's stream time then being
+     * {@code streamTime}.
+     */
+    public void recordSeen(long wallNow, long streamTime) {
         wallAtLastRecord = wallNow;
+        streamAtLastRecord = streamTime;
     }
 
     /**
      * The time to act at, given the task's stream time ({@code currentStreamTime}, negative while the task
-     * knows none) and the wall clock: stream time plus the wall-clock time since the last record, once that
-     * is at least the quiet period; {@link Long#MIN_VALUE} while records flow (the stream-time punctuation
-     * acts then) or while the task knows no stream time. A task that has seen no record since it started
-     * counts its quiet time from its first look.
+     * knows none) and the wall clock: the stream time at the stage's last record plus the wall-clock time
+     * since, once that is at least the quiet period, and never behind the task's stream time;
+     * {@link Long#MIN_VALUE} while records flow (the stream-time punctuation acts then) or while the task
+     * knows no stream time. The base is the stream time at the stage's own last record, not the task's
+     * current one: records of the task that the stage never sees (start results, in the source stage's
+     * task) move the task's stream time on while the stage's quiet time runs, and the sum of the two would
+     * count the same time twice, ahead of the clock. A stage that has seen no record since it started
+     * counts its quiet time from its first look, from the stream time then.
      */
     public long idleTime(long currentStreamTime, long wallNow) {
         if (wallAtLastRecord == Long.MIN_VALUE) {
             wallAtLastRecord = wallNow;
+            streamAtLastRecord = currentStreamTime;
         }
         long quiet = wallNow - wallAtLastRecord;
         if (currentStreamTime < 0 || quiet < quietMillis) {
             return Long.MIN_VALUE;
         }
-        return currentStreamTime + quiet;
+        if (streamAtLastRecord < 0) {
+            // the first look came before the task knew a stream time
+            wallAtLastRecord = wallNow;
+            streamAtLastRecord = currentStreamTime;
+            return Long.MIN_VALUE;
+        }
+        return Math.max(currentStreamTime, streamAtLastRecord + quiet);
     }
 }

@@ -104,7 +104,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
 
     @Override
     public void process(Record<byte[], SourceInput> record) {
-        clock.recordSeen(context.currentSystemTimeMs());
+        clock.recordSeen(context.currentSystemTimeMs(), context.currentStreamTimeMs());
         switch (record.value()) {
             case IngressEvent event -> onEvent(record, event);
             case RejectedEvent rejected -> onRejected(record, rejected);

@@ -71,7 +71,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
 
     @Override
     public void process(Record<String, TriggerInput> record) {
-        clock.recordSeen(context.currentSystemTimeMs());
+        clock.recordSeen(context.currentSystemTimeMs(), context.currentStreamTimeMs());
         Span span = Tracing.start("scheduler.trigger.decision");
         try (Scope scope = Tracing.enter(span)) {
             span.setAttribute(Tracing.TRIGGER, record.value().triggerId());

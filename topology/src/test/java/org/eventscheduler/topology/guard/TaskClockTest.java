@@ -11,14 +11,14 @@ class TaskClockTest {
     @Test
     void shouldLeaveTimeToTheRecordsWhileTheyFlow() {
         TaskClock clock = new TaskClock(1000);
-        clock.recordSeen(WALL);
+        clock.recordSeen(WALL, WEEK_AGO);
         assertThat(clock.idleTime(WEEK_AGO, WALL + 999)).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
     void shouldMoveStreamTimeOnByTheWallClockOnceTheTaskIsQuiet() {
         TaskClock clock = new TaskClock(1000);
-        clock.recordSeen(WALL);
+        clock.recordSeen(WALL, WEEK_AGO);
         assertThat(clock.idleTime(WEEK_AGO, WALL + 5000)).as("stream time, not the wall clock, is the base")
                 .isEqualTo(WEEK_AGO + 5000);
     }
@@ -36,5 +36,25 @@ class TaskClockTest {
         TaskClock clock = new TaskClock(1000);
         clock.idleTime(-1, WALL);
         assertThat(clock.idleTime(-1, WALL + 60_000)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void shouldCountQuietTimeFromTheStagesOwnLastRecordWhenOtherRecordsMoveTheTasksTimeOn() {
+        TaskClock clock = new TaskClock(1000);
+        clock.recordSeen(WALL, WEEK_AGO);
+        // start results (records of the task the stage never sees) have moved the task's stream time 4 s on
+        assertThat(clock.idleTime(WEEK_AGO + 4000, WALL + 5000)).as("5 s after the stage's last record, not 9")
+                .isEqualTo(WEEK_AGO + 5000);
+        assertThat(clock.idleTime(WEEK_AGO + 8000, WALL + 6000)).as("never behind the task's stream time")
+                .isEqualTo(WEEK_AGO + 8000);
+    }
+
+    @Test
+    void shouldStartCountingOnceTheTaskKnowsAStreamTime() {
+        TaskClock clock = new TaskClock(1000);
+        clock.idleTime(-1, WALL);
+        assertThat(clock.idleTime(WEEK_AGO, WALL + 5000)).as("its first stream time is the base, from now")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(clock.idleTime(WEEK_AGO, WALL + 7000)).isEqualTo(WEEK_AGO + 2000);
     }
 }
