@@ -120,14 +120,14 @@ public final class EntityGuard {
             // behind the work held before it: each entity's records come out in the order they arrived
             return s.isPaused() ? Verdict.HOLD_PAUSED : Verdict.HOLD_OVER_LIMIT;
         }
-        if (!hasRoom(s, bucket, limit)) {
+        if (!hasRoom(s, timestamp, limit)) {
             return Verdict.HOLD_OVER_LIMIT;
         }
         boolean permitted = acquire(id, s, timestamp, breaker, correlationId, changes);
         if (!permitted && !breaker.shadow()) {
             return Verdict.HOLD_PAUSED;
         }
-        s.starts.add(bucket);
+        s.starts.add(timestamp, window);
         return Verdict.ADMIT;
     }
 
@@ -139,20 +139,19 @@ public final class EntityGuard {
     public boolean admitHeld(String id, GuardState s, long now, RateLimit limit, BreakerSettings breaker,
                              String correlationId, Consumer<PauseRecord> changes) {
         clock.set(now);
-        long bucket = window.bucketOf(now);
-        if (isHeldBack(s) || !hasRoom(s, bucket, limit)) {
+        if (isHeldBack(s) || !hasRoom(s, now, limit)) {
             return false;
         }
         if (!acquire(id, s, now, breaker, correlationId, changes) && !breaker.shadow()) {
             return false;
         }
-        s.starts.add(bucket);
+        s.starts.add(now, window);
         return true;
     }
 
     /** Counts a record an operator let through at {@code now} in the entity's window. */
     void countStart(GuardState s, long now) {
-        s.starts.add(window.bucketOf(now));
+        s.starts.add(now, window);
     }
 
     /** Whether a cause that holds every record of the entity holds: its rate or an operator. */
@@ -160,35 +159,32 @@ public final class EntityGuard {
         return s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE);
     }
 
-    /** Whether the window ending in {@code bucket} lets one more record through (always, under action shadow). */
-    private static boolean hasRoom(GuardState s, long bucket, RateLimit limit) {
-        if (limit.action() == LimitAction.SHADOW) {
-            return true;
-        }
-        s.starts.advanceTo(bucket);
-        return s.starts.total() < limit.maxEvents();
+    /**
+     * Whether one more record may go at {@code time}: fewer than the limit went in the window's length up
+     * to it ({@link StartWindow}; always, under action shadow).
+     */
+    private boolean hasRoom(GuardState s, long time, RateLimit limit) {
+        return limit.action() == LimitAction.SHADOW || s.starts.countAt(time, window) < limit.maxEvents();
     }
 
     /**
      * When the window can next let a held record through, as of {@code now}: the next bucket while it has
-     * room (a breaker or a look's budget held the record back), else the start of the bucket in which the
-     * oldest bucket with a start leaves the window. An entity waiting for room is looked at then, not at
-     * every bucket.
+     * room (a breaker or a look's budget held the record back), else the time at which enough of what it let
+     * through is a window's length old. An entity waiting for room is looked at then, not at every bucket.
      */
     long nextRoom(GuardState s, long now, RateLimit limit) {
-        long bucket = window.bucketOf(now);
-        if (hasRoom(s, bucket, limit)) {
+        if (hasRoom(s, now, limit)) {
             return nextBucketStart(now);
         }
-        return Math.max(bucket + 1, s.starts.oldestCountedBucket() + window.buckets()) * window.bucketMillis();
+        return s.starts.roomAt(now, limit.maxEvents(), window);
     }
 
-    /** The start of the bucket after the one {@code now} falls in. */
     /** The length of one bucket of the window, milliseconds. */
     long bucketMillis() {
         return window.bucketMillis();
     }
 
+    /** The start of the bucket after the one {@code now} falls in. */
     long nextBucketStart(long now) {
         return (window.bucketOf(now) + 1) * window.bucketMillis();
     }

@@ -22,8 +22,8 @@ public final class GuardState {
     private static final byte VERSION_2 = 2;
 
     final SlidingCount window;
-    /** Records let through (admitted, started, released) per bucket: what the rate limit holds. */
-    final SlidingCount starts;
+    /** Records let through (admitted, started, released): what the rate limit holds over. */
+    StartWindow starts;
     long overLimitBucket = NEVER;
     int overLimitStreak;
 
@@ -67,14 +67,14 @@ public final class GuardState {
     /** The current hold episode (since the entity last held nothing), for the audit notices. */
     final HoldEpisode episode = new HoldEpisode();
 
-    GuardState(SlidingCount window, SlidingCount starts) {
+    GuardState(SlidingCount window, StartWindow starts) {
         this.window = window;
         this.starts = starts;
     }
 
     /** A new entity, first seen in {@code bucket}. */
     public static GuardState fresh(long bucket, int buckets) {
-        return new GuardState(SlidingCount.empty(bucket, buckets), SlidingCount.empty(bucket, buckets));
+        return new GuardState(SlidingCount.empty(bucket, buckets), StartWindow.empty(bucket, buckets));
     }
 
     /** Records held by the entity, in both queues. */
@@ -284,7 +284,7 @@ public final class GuardState {
         return causes == 0 && shadowCauses == 0
                 && heldCount() == 0
                 && window.headBucket() < windowStartBucket
-                && starts.headBucket() < windowStartBucket
+                && starts.isEmptySince(windowStartBucket - 1)
                 && breakerState == Breaker.State.CLOSED
                 && (history == null ? storedHistory == null : history.failures() == 0)
                 && (resumedAt == NEVER || nowMillis - resumedAt > pauseCountResetMillis);
@@ -316,11 +316,13 @@ public final class GuardState {
      * over-limit bucket and streak, paused-at, rate resume-at, resumed-at, pause count, tripped-by,
      * operator until / actor / reason, breaker state, open-until, half-open probes, breaker history
      * (length-prefixed, read lazily with the entity's breaker settings); version 3 adds the starts
-     * window (head bucket, counts) and a held-work flag, followed, when set, by the two queues (head,
+     * window ({@link StartWindow#write}: head bucket, then per bucket its count and when its last record
+     * went) and a held-work flag, followed, when set, by the two queues (head,
      * tail, oldest held-at), the live queue, the next check, the episode and an operator's release
      * (records left, records a second, when the next may go). Strings are length-prefixed
      * UTF-8. A stored window with another bucket count than configured (the window was reconfigured) is
-     * read as empty; a version-2 value is read with starts equal to its counts and nothing held.
+     * read as empty; a version-2 value is read with starts equal to its counts (each bucket's last at its
+     * end) and nothing held.
      */
     byte[] toBytes() {
         byte[] tripped = utf8(trippedBy);
@@ -329,7 +331,7 @@ public final class GuardState {
         byte[] historyBytes = historyBytes();
         int size = 1 + 1 + 1 + 8 + 4 + 4 * window.buckets() + 8 + 4 + 8 + 8 + 8 + 4 + 4 + tripped.length
                 + 8 + 4 + actor.length + 4 + reason.length + 1 + 8 + 4 + 4 + (historyBytes == null ? 0 : historyBytes.length)
-                + 8 + 4 * starts.buckets() + 1;
+                + StartWindow.byteSize(window.buckets()) + 1;
         boolean holds = heldCount() > 0 || episode.isOpen();
         byte[] episodeReason = holds ? utf8(episode.reason) : null;
         byte[] episodeCorrelation = holds ? utf8(episode.correlationId) : null;
@@ -352,10 +354,7 @@ public final class GuardState {
         } else {
             buffer.putInt(historyBytes.length).put(historyBytes);
         }
-        buffer.putLong(starts.headBucket());
-        for (int slot = 0; slot < starts.buckets(); slot++) {
-            buffer.putInt(starts.countIn(slot));
-        }
+        starts.write(buffer);
         buffer.put((byte) (holds ? 1 : 0));
         if (holds) {
             for (int queue = 0; queue < 2; queue++) {
@@ -371,8 +370,9 @@ public final class GuardState {
         return buffer.array();
     }
 
-    /** Reads the binary form of {@link #toBytes()}; a window of another bucket count than {@code buckets} is read as empty. */
-    static GuardState fromBytes(byte[] bytes, int buckets) {
+    /** Reads the binary form of {@link #toBytes()}; a window of another bucket count than {@code rateWindow}'s is read as empty. */
+    static GuardState fromBytes(byte[] bytes, RateWindow rateWindow) {
+        int buckets = rateWindow.buckets();
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte version = buffer.get();
         if (version != VERSION && version != VERSION_2) {
@@ -386,12 +386,12 @@ public final class GuardState {
         for (int slot = 0; slot < storedBuckets; slot++) {
             counts[slot] = buffer.getInt();
         }
-        GuardState state = new GuardState(storedBuckets == buckets
+        SlidingCount window = storedBuckets == buckets
                 ? new SlidingCount(headBucket, counts)
-                : SlidingCount.empty(headBucket, buckets),
-                storedBuckets == buckets && version == VERSION_2
-                        ? new SlidingCount(headBucket, counts.clone())
-                        : SlidingCount.empty(headBucket, buckets));
+                : SlidingCount.empty(headBucket, buckets);
+        GuardState state = new GuardState(window, storedBuckets == buckets && version == VERSION_2
+                ? StartWindow.ofCounts(window, rateWindow)
+                : StartWindow.empty(headBucket, buckets));
         state.causes = causes;
         state.shadowCauses = shadowCauses;
         state.overLimitBucket = buffer.getLong();
@@ -416,13 +416,9 @@ public final class GuardState {
         if (version == VERSION_2) {
             return state;
         }
-        long startsHead = buffer.getLong();
-        int[] startCounts = new int[storedBuckets];
-        for (int slot = 0; slot < storedBuckets; slot++) {
-            startCounts[slot] = buffer.getInt();
-        }
+        StartWindow starts = StartWindow.read(buffer, storedBuckets);
         if (storedBuckets == buckets) {
-            state.starts.restore(startsHead, startCounts);
+            state.starts = starts;
         }
         if (buffer.get() != 0) {
             for (int queue = 0; queue < 2; queue++) {

@@ -9,10 +9,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * the binary form itself is {@link GuardState#toBytes()} and {@link GuardState#fromBytes}.
  */
 public final class GuardStateSerde implements Serde<GuardState> {
-    private final int buckets;
+    private final RateWindow window;
 
-    public GuardStateSerde(int buckets) {
-        this.buckets = buckets;
+    public GuardStateSerde(RateWindow window) {
+        this.window = window;
     }
 
     @Override
@@ -30,6 +30,6 @@ public final class GuardStateSerde implements Serde<GuardState> {
     }
 
     GuardState read(byte[] bytes) {
-        return GuardState.fromBytes(bytes, buckets);
+        return GuardState.fromBytes(bytes, window);
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 public record RateWindow(Duration size, Duration bucket) {
     /** More buckets make every state-store value larger; this bounds it. */
     public static final int MAX_BUCKETS = 600;
+    /** The window and one bucket more, at most: {@link StartWindow} stores times within it as ints of milliseconds. */
+    public static final Duration MAX_SPAN = Duration.ofMillis(Integer.MAX_VALUE);
 
     public RateWindow {
         require(size != null && size.toMillis() > 0, "size", "must be a positive duration");
@@ -20,6 +22,8 @@ public record RateWindow(Duration size, Duration bucket) {
                 "must be a whole number of buckets (" + bucket + "), was " + size);
         require(size.toMillis() / bucket.toMillis() <= MAX_BUCKETS, "bucket",
                 "makes more than " + MAX_BUCKETS + " buckets per window; use larger buckets");
+        require(size.toMillis() + bucket.toMillis() <= MAX_SPAN.toMillis(), "size",
+                "with one bucket more must be at most " + MAX_SPAN + " (what the start window stores), was " + size);
     }
 
     public int buckets() {

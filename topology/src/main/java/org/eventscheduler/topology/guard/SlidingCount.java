@@ -12,12 +12,6 @@ final class SlidingCount {
     private long headBucket;
     private final int[] counts;
 
-    /** Sets head and counts to stored ones of the same length. */
-    void restore(long head, int[] stored) {
-        headBucket = head;
-        System.arraycopy(stored, 0, counts, 0, counts.length);
-    }
-
     SlidingCount(long headBucket, int[] counts) {
         this.headBucket = headBucket;
         this.counts = counts;
@@ -61,16 +55,6 @@ final class SlidingCount {
         if (bucket > headBucket - counts.length && counts[slot(bucket)] < Integer.MAX_VALUE) {
             counts[slot(bucket)]++;
         }
-    }
-
-    /** The oldest bucket of the window with a count, or {@code headBucket + 1} when the window is empty. */
-    long oldestCountedBucket() {
-        for (long bucket = headBucket - counts.length + 1; bucket <= headBucket; bucket++) {
-            if (counts[slot(bucket)] > 0) {
-                return bucket;
-            }
-        }
-        return headBucket + 1;
     }
 
     /** Events in the window. */

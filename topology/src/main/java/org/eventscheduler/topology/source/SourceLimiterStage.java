@@ -25,7 +25,7 @@ public final class SourceLimiterStage {
     public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.SOURCE_STATES),
-                        Serdes.String(), new GuardStateSerde(timing.window().buckets()))
+                        Serdes.String(), new GuardStateSerde(timing.window()))
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),

@@ -47,7 +47,7 @@ public final class TriggerStages {
     public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_STATES),
-                        Serdes.String(), new GuardStateSerde(timing.window().buckets()))
+                        Serdes.String(), new GuardStateSerde(timing.window()))
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(StoreNames.PAUSED_TRIGGERS),

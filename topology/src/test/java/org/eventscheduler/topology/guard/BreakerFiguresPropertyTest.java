@@ -69,7 +69,7 @@ class BreakerFiguresPropertyTest {
 
         EntityGuard guard = new EntityGuard(EntityType.TRIGGER, TopologyFixture.WINDOW, TopologyFixture.POLICY, "instance",
                 new SchedulerMetrics(new SimpleMeterRegistry()));
-        GuardStateSerde serde = new GuardStateSerde(TopologyFixture.WINDOW.buckets());
+        GuardStateSerde serde = new GuardStateSerde(TopologyFixture.WINDOW);
         List<Reported> reported = new ArrayList<>();
         long time = 1_700_000_000_000L;
         GuardState state = guard.fresh(time);

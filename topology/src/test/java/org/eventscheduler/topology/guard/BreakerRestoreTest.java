@@ -28,7 +28,7 @@ class BreakerRestoreTest {
     }
 
     private static GuardState restart(GuardState state) {
-        return new GuardStateSerde(TopologyFixture.WINDOW.buckets()).read(GuardStateSerde.write(state));
+        return new GuardStateSerde(TopologyFixture.WINDOW).read(GuardStateSerde.write(state));
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.eventscheduler.topology.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
 import org.eventscheduler.topology.pause.PauseCause;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,7 @@ class SlidingCountTest {
         state.trippedBy = "corr-1";
         state.operatorActor = "alice";
         state.operatorUntil = 999;
-        GuardStateSerde serde = new GuardStateSerde(10);
+        GuardStateSerde serde = new GuardStateSerde(new RateWindow(Duration.ofSeconds(10), Duration.ofSeconds(1)));
         GuardState read = serde.read(GuardStateSerde.write(state));
         assertThat(read.window.total()).isEqualTo(2);
         assertThat(read.window.headBucket()).isEqualTo(9);
@@ -69,7 +71,7 @@ class SlidingCountTest {
         assertThat(read.trippedBy).isEqualTo("corr-1");
         assertThat(read.operatorActor).isEqualTo("alice");
         assertThat(read.operatorUntil).isEqualTo(999);
-        assertThat(new GuardStateSerde(20).read(GuardStateSerde.write(state)).window.total())
+        assertThat(new GuardStateSerde(new RateWindow(Duration.ofSeconds(20), Duration.ofSeconds(1))).read(GuardStateSerde.write(state)).window.total())
                 .as("a window reconfigured to other buckets starts empty").isZero();
     }
 }
