@@ -95,6 +95,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("num.partitions", "1");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("message.max.bytes", String.valueOf(16 * 1024 * 1024));
+        // no time-based retention: the tests and benchmarks write records with fixed timestamps, which the
+        // default (7 days) deletes once the calendar has moved past them, in the middle of a run
+        props.put("log.retention.ms", "-1");
         props.putAll(overrides);
         try {
             Files.createDirectories(logDir);
