@@ -1,7 +1,7 @@
 package org.eventscheduler.app;
 
+import org.eventscheduler.admin.Slf4jLogging;
 import org.eventscheduler.app.cli.SchedulerCommand;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 
 /** The process entry point: {@code ./scheduler} runs this with the command line it was given. */
@@ -16,8 +16,7 @@ public final class Main {
     /** Runs {@code args} against {@code commandLine} (the demo's main adds its command) and exits with its status. */
     public static void run(CommandLine commandLine, String[] args) {
         // Helidon logs through java.util.logging: send it to SLF4J like everything else
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        Slf4jLogging.bridge();
         System.exit(SchedulerCommand.execute(commandLine, args));
     }
 }

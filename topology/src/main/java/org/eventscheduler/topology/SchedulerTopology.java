@@ -189,6 +189,9 @@ public final class SchedulerTopology {
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq(),
                 StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
+                // the partition assignor reads its configuration from the main consumer's, which Kafka Streams
+                // builds without this key, and warns that it is off each time a consumer starts
+                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true,
                 DeadLetters.METRICS_CONFIG, metrics);
     }
 

@@ -34,7 +34,7 @@ final class MirrorCommand implements Callable<Integer> {
             throw new InvalidConfigException("mirror.jdbc-url", "is required to run the mirror");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(new PrometheusNaming());
+        PrometheusNaming.applyTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         AtomicReference<MirrorStatus> none = new AtomicReference<>(MirrorStatus.off());

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Waiting for a condition in an integration test: polling with a deadline, never a fixed sleep. */
-final class Polling {
+public final class Polling {
 
     /** A condition that may need I/O to check. */
     @FunctionalInterface
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
@@ -16,7 +16,7 @@ final class Polling {
     }
 
     /** Returns once {@code condition} holds; fails naming {@code what} when it does not within {@code timeout}. */
-    static void await(String what, Duration timeout, Condition condition) throws Exception {
+    public static void await(String what, Duration timeout, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
