@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,14 +17,10 @@ import org.eventscheduler.app.cli.ConfigOptions;
 import org.eventscheduler.app.cli.Resources;
 import org.eventscheduler.app.config.SchedulerConfig;
 import org.eventscheduler.app.kafka.Ports;
-import org.eventscheduler.app.kafka.SchedulerInstance;
-import org.eventscheduler.app.kafka.SchedulerRunner;
-import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.embedded.Directories;
 import org.eventscheduler.embedded.EmbeddedDatabase;
 import org.eventscheduler.embedded.EmbeddedKafkaBroker;
 import org.eventscheduler.mirror.Secret;
-import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,46 +43,54 @@ final class DemoCommand implements Callable<Integer> {
         SchedulerConfig loaded = config.load();
         PrintStream out = System.out;
         Path home = tempDirectory();
+        // started in this order, closed in the reverse one: the broker, PostgreSQL, then the demo's parts
         try (Resources resources = new Resources().closeOnShutdown()) {
+            StopSignals signals = StopSignals.install(() -> {
+                out.println("[demo] stopping: traffic, workflow engine, scheduler and mirror, PostgreSQL, the broker");
+                resources.close();
+                out.println("[demo] stopped");
+            });
             resources.add(() -> Directories.deleteRecursively(home));
             // checked here as well, so that a taken port is the one-line user error of the scheduler's command line
             int port = Ports.resolve(brokerPort != null ? brokerPort : loaded.demo().brokerPort());
             EmbeddedKafkaBroker broker = resources.add(EmbeddedKafkaBroker.start(home.resolve("kafka"), port, false));
             EmbeddedDatabase database = resources.add(EmbeddedDatabase.start(home.resolve("postgres")));
             String operatorToken = AdminTokens.generate();
-            List<AdminToken> tokens = new ArrayList<>(loaded.admin().tokens());
-            tokens.add(new AdminToken("demo-operator", Role.OPERATOR, Optional.of(AdminTokens.sha256Hex(operatorToken)),
-                    Optional.empty()));
-            SchedulerConfig demo = loaded.withKafka(loaded.kafka().withBootstrapServers(broker.bootstrapServers())
-                    .withStateDir(home.resolve("state")))
-                    .withAdmin(loaded.admin().withTokens(tokens, loaded.admin().peerToken()))
-                    .withMirror(loaded.mirror().withDatabase(database.jdbcUrl(), "postgres", new Secret("")));
-
-            SchedulerInstance instance = resources.add(SchedulerInstance.start(demo, false));
-            SchedulerRunner runner = instance.runner();
-            SchedulerMetrics metrics = instance.metrics();
-            if (demo.triggers().applyOnStartFile().isEmpty()) {
-                try (var triggers = DemoCommand.class.getResourceAsStream("/demo-triggers.yaml")) {
-                    TriggerPublisher.publish(demo, TriggerPublisher.read(triggers, "demo-triggers.yaml",
-                            demo.triggers().defaults()), Duration.ofSeconds(30));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the demo triggers", e);
-                }
-            }
-            if (!runner.awaitRunning(Duration.ofSeconds(60))) {
-                out.println("scheduler: Kafka Streams did not reach RUNNING within 60 s (state " + runner.state() + ")");
+            SchedulerConfig demo = configFor(loaded, broker, database, home, operatorToken);
+            DemoRun run;
+            try {
+                run = resources.add(DemoRun.start(demo, out));
+            } catch (IllegalStateException e) {
+                out.println("scheduler: " + e.getMessage());
                 return 1;
             }
-            DemoTraffic traffic = resources.add(new DemoTraffic(broker.bootstrapServers(), demo.topics().ingress()));
-            traffic.start(demo.demo());
-            resources.add(new DemoWorkflowEngine(broker.bootstrapServers(), demo.topics().workflowStarts(),
-                    demo.topics().startResults())).start();
-            resources.add(new DemoMonitor(broker.bootstrapServers(), demo.topics().paused(), metrics, out)).start();
             out.print(DemoGuide.text(demo, broker.bootstrapServers(), database.jdbcUrl()));
-            printAdmin(out, instance.adminPort(), operatorToken);
-            KafkaStreams.State end = runner.awaitTermination();
+            printAdmin(out, run.instance().adminPort(), operatorToken);
+            KafkaStreams.State end = run.awaitTermination();
+            if (signals.exitStatus().isPresent()) {
+                // closed by the signal's handler; this waits until it is done
+                resources.close();
+                return signals.exitStatus().getAsInt();
+            }
             return end == KafkaStreams.State.ERROR ? 1 : 0;
         }
+    }
+
+    /**
+     * The demo's configuration: {@code loaded} pointed at the embedded broker and database, its state under
+     * {@code home}, an operator token for the user, and a peer token of its own (one instance: generated
+     * here rather than warned about).
+     */
+    static SchedulerConfig configFor(SchedulerConfig loaded, EmbeddedKafkaBroker broker, EmbeddedDatabase database,
+                                     Path home, String operatorToken) {
+        List<AdminToken> tokens = new ArrayList<>(loaded.admin().tokens());
+        tokens.add(new AdminToken("demo-operator", Role.OPERATOR, Optional.of(AdminTokens.sha256Hex(operatorToken)),
+                Optional.empty()));
+        String peerToken = loaded.admin().peerToken().isEmpty() ? AdminTokens.generate() : loaded.admin().peerToken();
+        return loaded.withKafka(loaded.kafka().withBootstrapServers(broker.bootstrapServers())
+                        .withStateDir(home.resolve("state")))
+                .withAdmin(loaded.admin().withTokens(tokens, peerToken))
+                .withMirror(loaded.mirror().withDatabase(database.jdbcUrl(), "postgres", new Secret("")));
     }
 
     private static void printAdmin(PrintStream out, int port, String token) {

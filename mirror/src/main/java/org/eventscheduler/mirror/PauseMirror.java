@@ -72,6 +72,8 @@ public final class PauseMirror implements AutoCloseable {
     private final Thread thread;
 
     private volatile boolean closing;
+    /** Set by {@link #drainAndClose}: stop once everything committed to the topics so far is written. */
+    private volatile boolean draining;
     private volatile MirrorStatus status = new MirrorStatus(MirrorState.STARTING, 0, "closed", Optional.empty(),
             Optional.empty());
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -187,6 +189,10 @@ public final class PauseMirror implements AutoCloseable {
                     pending = decode(polled);
                 } else {
                     commitPositionsIfMoved(consumer);
+                    if (draining && caughtUp(consumer)) {
+                        LOG.info("mirror wrote everything up to the end of {} and committed its offsets; stopping", topics);
+                        closing = true;
+                    }
                 }
             } else {
                 // back-pressure: keep the group membership, read nothing new until the batch is written
@@ -288,6 +294,13 @@ public final class PauseMirror implements AutoCloseable {
         }
     }
 
+    /** Whether the consumer's positions are at the end of every partition it is assigned (read_committed). */
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer) {
+        Set<TopicPartition> assignment = consumer.assignment();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assignment, Duration.ofSeconds(2));
+        return assignment.stream().allMatch(partition -> consumer.position(partition) >= ends.getOrDefault(partition, 0L));
+    }
+
     private void refreshLag(KafkaConsumer<byte[], byte[]> consumer) {
         long now = clock.millis();
         if (!lagDue && now - lagRefreshedAt < LAG_REFRESH.toMillis()) {
@@ -362,6 +375,26 @@ public final class PauseMirror implements AutoCloseable {
                     .map(p -> p.topic() + "-" + p.partition()).sorted().toList());
             lagDue = true;
         }
+    }
+
+    /**
+     * Stops once it has written and committed everything the topics hold now (what their writers committed
+     * before this call), within {@code timeout}; then, or if that takes longer (a database that is down),
+     * as {@link #close}. For an orderly stop after the writers have stopped: nothing is left unmirrored.
+     */
+    public void drainAndClose(Duration timeout) {
+        draining = true;
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.atWarn().addKeyValue("reason", "mirror-drain-timeout")
+                    .log("mirror did not catch up within {}; stopping with the rest unmirrored (it is read again next time)",
+                            timeout);
+        }
+        close();
     }
 
     /** Stops consuming (a batch not yet written stays uncommitted and is read again next time) and waits for the thread. */

@@ -1,5 +1,7 @@
 package org.eventscheduler.app.kafka;
 
+import java.time.Duration;
+
 import java.time.Clock;
 import java.util.Properties;
 import org.eventscheduler.admin.query.MirrorReport;
@@ -64,6 +66,12 @@ public final class MirrorWiring implements AutoCloseable {
             case STOPPED -> MirrorReport.State.STOPPED;
             case OFF -> MirrorReport.State.OFF;
         };
+    }
+
+    /** Stops after writing everything the topics hold now (within {@code timeout}), then closes the pool. */
+    public void drainAndClose(Duration timeout) {
+        mirror.drainAndClose(timeout);
+        database.close();
     }
 
     @Override

@@ -22,6 +22,8 @@ import org.eventscheduler.topology.metrics.SchedulerMetrics;
  * and, when enabled, the admin server, with one Prometheus registry for both.
  */
 public final class SchedulerInstance implements AutoCloseable {
+    /** How long a closing instance's mirror may take to write what is left. */
+    static final Duration MIRROR_DRAIN = Duration.ofSeconds(15);
     private final SchedulerConfig config;
     private final SchedulerMetrics metrics;
     private final SchedulerRunner runner;
@@ -34,7 +36,7 @@ public final class SchedulerInstance implements AutoCloseable {
     private SchedulerInstance(SchedulerConfig config) {
         this.config = config;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(new org.eventscheduler.topology.metrics.PrometheusNaming());
+        org.eventscheduler.topology.metrics.PrometheusNaming.applyTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -132,10 +134,14 @@ public final class SchedulerInstance implements AutoCloseable {
         mirror = Optional.empty();
     }
 
+    /**
+     * Stops the instance in the order that loses nothing: the admin server, the gauges, Kafka Streams (its
+     * last transaction committed), then the mirror once it has written what Kafka Streams wrote (at most
+     * {@link #MIRROR_DRAIN}).
+     */
     @Override
     public void close() {
         stopAdmin();
-        stopMirror();
         if (monitor != null) {
             monitor.close();
         }
@@ -143,5 +149,7 @@ public final class SchedulerInstance implements AutoCloseable {
             lag.close();
         }
         runner.close();
+        mirror.ifPresent(wiring -> wiring.drainAndClose(MIRROR_DRAIN));
+        mirror = Optional.empty();
     }
 }
