@@ -36,11 +36,29 @@ public final class BenignKafkaWarnings extends TurboFilter {
         if (format.contains("Attempting to close NetworkClient that has already been closed")) {
             return true;
         }
-        if (format.contains("reported a recoverable issue") && params != null && params.length > 0
-                && params[params.length - 1] instanceof Map<?, ?> errors && !errors.isEmpty()) {
-            return errors.entrySet().stream().allMatch(error -> String.valueOf(error.getKey()).endsWith("-repartition")
-                    && "UNKNOWN_TOPIC_OR_PARTITION".equals(String.valueOf(error.getValue())));
+        if (!format.contains("reported a recoverable issue")) {
+            return false;
         }
-        return false;
+        if (params != null && params.length > 0 && params[params.length - 1] instanceof Map<?, ?> errors) {
+            return onlyUnknownRepartitionTopics(errors.toString());
+        }
+        // Kafka's clients log through their LogContext, which formats the message before logback sees it
+        return onlyUnknownRepartitionTopics(format.substring(format.lastIndexOf(" : ") + 3));
+    }
+
+    /** Whether {@code errors}, a map as {@code {topic=ERROR, ...}}, names only repartition topics as unknown. */
+    private static boolean onlyUnknownRepartitionTopics(String errors) {
+        String entries = errors.strip();
+        if (!entries.startsWith("{") || !entries.endsWith("}") || entries.length() < 3) {
+            return false;
+        }
+        for (String entry : entries.substring(1, entries.length() - 1).split(", ")) {
+            int equals = entry.lastIndexOf('=');
+            if (equals < 0 || !entry.substring(0, equals).endsWith("-repartition")
+                    || !"UNKNOWN_TOPIC_OR_PARTITION".equals(entry.substring(equals + 1))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -31,6 +31,20 @@ class BenignKafkaWarningsTest {
     }
 
     @Test
+    void shouldDropTheLineAsKafkasLogContextFormatsIt() {
+        assertThat(decide(networkClient, Level.WARN, "[Consumer clientId=app-StreamThread-1-consumer, groupId=app] "
+                + "The metadata response from the cluster reported a recoverable issue with correlation id 2 : "
+                + "{app-by-trigger-repartition=UNKNOWN_TOPIC_OR_PARTITION, app-by-source-repartition=UNKNOWN_TOPIC_OR_PARTITION}"))
+                .isEqualTo(FilterReply.DENY);
+        assertThat(decide(networkClient, Level.WARN, "[Consumer clientId=c, groupId=g] The metadata response from the "
+                + "cluster reported a recoverable issue with correlation id 2 : {events.ingress=UNKNOWN_TOPIC_OR_PARTITION}"))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(networkClient, Level.WARN, "[Consumer clientId=c, groupId=g] The metadata response from the "
+                + "cluster reported a recoverable issue with correlation id 2 : {app-x-repartition=LEADER_NOT_AVAILABLE}"))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
     void shouldKeepAnUnknownTopicThatIsNotARepartitionTopic() {
         Map<String, Errors> errors = new LinkedHashMap<>();
         errors.put("event-scheduler-by-source-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION);
