@@ -84,6 +84,33 @@ class SourceLimiterTopologyTest {
     }
 
     @Test
+    void shouldForgetIdleSourcesASliceOfTheStoreAtATime() {
+        for (int i = 0; i < 2_500; i++) {
+            fixture.send("e-" + i, String.format("idle-%04d", i), Duration.ofMillis(i / 10));
+        }
+        assertThat(sourceStates()).isEqualTo(2_500);
+        // their window has passed: every bucket of stream time, the cursor looks at 1,000 more of them
+        fixture.send("tick-1", "heartbeat", Duration.ofSeconds(15));
+        // in key order: the first slice holds "heartbeat", which is not idle, and 999 idle ones
+        assertThat(sourceStates()).as("one slice forgotten, not the whole store").isEqualTo(2_501 - 999);
+        fixture.send("tick-2", "heartbeat", Duration.ofSeconds(16));
+        assertThat(sourceStates()).isEqualTo(2_501 - 1_999);
+        fixture.send("tick-3", "heartbeat", Duration.ofSeconds(17));
+        assertThat(sourceStates()).as("the heartbeat, which is not idle").isEqualTo(1);
+    }
+
+    private long sourceStates() {
+        long count = 0;
+        try (var all = fixture.driver.getKeyValueStore(StoreNames.SOURCE_STATES).all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
     void shouldNeverPauseSourceAtNinetyPercentOfItsLimit() {
         for (int window = 0; window < 12; window++) {
             fixture.sendSpread("calm", 900, Duration.ofSeconds(10L * window), Duration.ofSeconds(10));

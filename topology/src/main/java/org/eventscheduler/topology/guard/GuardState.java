@@ -277,16 +277,17 @@ public final class GuardState {
 
     /**
      * Whether nothing here can affect a future decision, so the entry can be removed: not paused in any
-     * way, no event in the window, a closed breaker with no failure, and the pause count would start
-     * again anyway.
+     * way, no event in the window, a closed breaker with no failure in its window (read with the entity's
+     * {@code breaker} settings), and the pause count would start again anyway.
      */
-    public boolean isForgettable(long nowMillis, long windowStartBucket, long pauseCountResetMillis) {
+    public boolean isForgettable(long nowMillis, long windowStartBucket, long pauseCountResetMillis,
+                                 BreakerSettings breaker) {
         return causes == 0 && shadowCauses == 0
                 && heldCount() == 0
                 && window.headBucket() < windowStartBucket
                 && starts.isEmptySince(windowStartBucket - 1)
                 && breakerState == Breaker.State.CLOSED
-                && (history == null ? storedHistory == null : history.failures() == 0)
+                && (history == null && storedHistory == null || history(breaker).failures() == 0)
                 && (resumedAt == NEVER || nowMillis - resumedAt > pauseCountResetMillis);
     }
 

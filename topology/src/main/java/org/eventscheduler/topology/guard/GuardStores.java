@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -25,6 +25,8 @@ public final class GuardStores {
     private final Function<String, ? extends GuardPolicy> policies;
     private final HeldWork.Outlet outlet;
     private final DueChecks due;
+    /** The first key the next {@link #forgetSome} looks at; empty: the store's first. */
+    private String idleCursor = "";
 
     /**
      * @param held     the held records of this kind of entity
@@ -125,17 +127,27 @@ public final class GuardStores {
         }
     }
 
-    /** Deletes the state of every entity that {@code forgettable} accepts. */
-    public void forget(Predicate<GuardState> forgettable) {
+    /**
+     * Looks at the next {@code budget} entities of the state store, in key order from where the previous
+     * call stopped (from the first again after the last), and deletes the state of those that
+     * {@code forgettable} accepts: a bounded cursor, so that a punctuation never walks a whole store of a
+     * million sources on the stream thread. Returns how many it looked at.
+     */
+    public int forgetSome(BiPredicate<String, GuardState> forgettable, int budget) {
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, GuardState> all = states.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, GuardState> entry = all.next();
-                if (forgettable.test(entry.value)) {
+        int looked = 0;
+        try (KeyValueIterator<String, GuardState> entries = idleCursor.isEmpty() ? states.all()
+                : states.range(idleCursor, null)) {
+            while (looked < budget && entries.hasNext()) {
+                KeyValue<String, GuardState> entry = entries.next();
+                looked++;
+                if (forgettable.test(entry.key, entry.value)) {
                     idle.add(entry.key);
                 }
             }
+            idleCursor = entries.hasNext() ? entries.peekNextKey() : "";
         }
         idle.forEach(states::delete);
+        return looked;
     }
 }

@@ -47,8 +47,12 @@ import org.eventscheduler.topology.pause.PauseRecord;
  * stream-time punctuator, so a paused source that goes quiet still resumes.
  */
 final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision>, HeldWork.Outlet {
-    /** How often (in stream time) entries that no longer matter are removed from the store. */
-    static final Duration IDLE_SCAN_INTERVAL = Duration.ofMinutes(5);
+    /**
+     * Sources whose state no longer matters are looked for by a cursor over the state store, this many at
+     * every bucket of stream time: a whole store is walked a slice at a time (a million sources in about
+     * 17 minutes with one-second buckets), and no punctuation does more than this much of it.
+     */
+    static final int IDLE_SCAN_PER_BUCKET = 1_000;
     /** How often (wall clock) the latest processed event time of the task is published for the health endpoint. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -87,7 +91,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         this.clock = new TaskClock(timing.window().bucketMillis());
         context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
-        context.schedule(IDLE_SCAN_INTERVAL, PunctuationType.STREAM_TIME, this::forgetIdleSources);
+        context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::forgetIdleSources);
         context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
     }
 
@@ -299,6 +303,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private void forgetIdleSources(long streamTime) {
         long windowStart = timing.window().bucketOf(streamTime) - timing.window().buckets() + 1;
         long resetMillis = timing.policy().pauseCountResetAfter().toMillis();
-        stores.forget(state -> state.isForgettable(streamTime, windowStart, resetMillis));
+        stores.forgetSome((source, state) -> state.isForgettable(streamTime, windowStart, resetMillis,
+                policies.policyFor(source).breaker()), IDLE_SCAN_PER_BUCKET);
     }
 }
