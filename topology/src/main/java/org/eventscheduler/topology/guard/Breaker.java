@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * resilience4j's circuit breaker state machine, materialized for one entity from the state it left in
- * the store, used for one decision, and saved back. resilience4j decides every transition; this class
- * only restores it (state, time the open state ends, probes handed out, recorded calls) and collects
- * the transitions it makes so that they can be written to the paused changelog.
+ * resilience4j's circuit breaker state machine for one entity. It lives in the task while the entity is
+ * active ({@link EntityGuard} keeps a bounded map of them) and writes every change through to the
+ * entity's {@link GuardState} (state, time the open state ends, probes handed out, recorded calls), so
+ * the store always holds what a new breaker needs; it is rebuilt from the store ({@link #materialize})
+ * only when a task starts or its entry was evicted. resilience4j decides every transition; this class
+ * collects the transitions it makes so that they can be written to the paused changelog.
  */
 final class Breaker {
     /** The persisted breaker states; resilience4j's own enum has states we never enter. */
@@ -35,12 +37,19 @@ final class Breaker {
     }
 
     private final CircuitBreaker delegate;
-    private final GuardState state;
+    /** The state it writes through to: the entity's, as loaded for the current decision. */
+    private GuardState state;
     private final BreakerSettings settings;
     private final RecordClock clock;
     private final List<Transition> transitions = new ArrayList<>(2);
     /** The metrics of the state the breaker was in when it was last called: they decide a transition. */
     private Metrics deciding;
+    /** What it last wrote through to the state: the breaker fields and the history's figures. */
+    private Breaker.State writtenState;
+    private long writtenOpenUntil;
+    private int writtenProbes;
+    private int writtenCalls = -1;
+    private int writtenFailures;
 
     private Breaker(CircuitBreaker delegate, GuardState state, BreakerSettings settings, RecordClock clock) {
         this.delegate = delegate;
@@ -152,5 +161,36 @@ final class Breaker {
 
     List<Transition> transitions() {
         return transitions;
+    }
+
+    /**
+     * Whether this breaker is the one behind {@code current} (an entity's state as loaded for a decision):
+     * the same settings, and the state holds exactly what this breaker last wrote through. Anything else
+     * (the settings changed, the state came from elsewhere) needs a breaker rebuilt from the state.
+     */
+    boolean isBehind(GuardState current, BreakerSettings currentSettings) {
+        return settings.equals(currentSettings) && current.breakerState == writtenState
+                && current.breakerOpenUntil == writtenOpenUntil && current.halfOpenProbes == writtenProbes
+                && current.history(currentSettings).calls() == writtenCalls
+                && current.history(currentSettings).failures() == writtenFailures;
+    }
+
+    /** Takes up {@code current} (see {@link #isBehind}) for a new decision: its changes go there. */
+    Breaker takeUp(GuardState current) {
+        state = current;
+        transitions.clear();
+        deciding = null;
+        return this;
+    }
+
+    /** Notes what the decision wrote through to the state, for {@link #isBehind} at the next one. */
+    void written() {
+        writtenState = state.breakerState;
+        writtenOpenUntil = state.breakerOpenUntil;
+        writtenProbes = state.halfOpenProbes;
+        writtenCalls = state.history(settings).calls();
+        writtenFailures = state.history(settings).failures();
+        // the state object is the decision's; the next one takes up its own
+        state = null;
     }
 }

@@ -3,6 +3,7 @@ package org.eventscheduler.topology.guard;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +59,11 @@ public final class EntityGuard {
     private final SchedulerMetrics metrics;
     private final RecordClock clock = new RecordClock();
     private final Map<BreakerSettings, CircuitBreakerConfig> breakerConfigs = new HashMap<>();
+    /**
+     * The breakers of the entities that used one lately, least recently used first, at most
+     * {@link #LIVE_BREAKERS}: a breaker is rebuilt from the store only for an entity that is not here.
+     */
+    private final Map<String, Breaker> liveBreakers;
 
     public EntityGuard(EntityType entityType, GuardTiming timing, SchedulerMetrics metrics) {
         this(entityType, timing.window(), timing.policy(), timing.instanceId(), metrics);
@@ -65,6 +71,18 @@ public final class EntityGuard {
 
     public EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
                        SchedulerMetrics metrics) {
+        this(entityType, window, policy, instanceId, metrics, LIVE_BREAKERS);
+    }
+
+    /** As above, keeping at most {@code liveBreakers} breakers live (the tests evict with a small number). */
+    EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
+                SchedulerMetrics metrics, int liveBreakers) {
+        this.liveBreakers = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Breaker> eldest) {
+                return size() > liveBreakers;
+            }
+        };
         this.entityType = entityType;
         this.window = window;
         this.policy = policy;
@@ -214,12 +232,13 @@ public final class EntityGuard {
         if (!breaker.enabled()) {
             return;
         }
-        if (!failure && s.breakerState == Breaker.State.CLOSED && s.history(breaker).failures() == 0) {
+        Breaker live = live(id, s, breaker);
+        if (live == null && !failure && s.breakerState == Breaker.State.CLOSED && s.history(breaker).failures() == 0) {
             // only successes in a closed window: nothing can trip, so resilience4j need not be asked
             s.history(breaker).record(timestamp, false);
             return;
         }
-        Breaker materialized = materialize(id, s, breaker, timestamp);
+        Breaker materialized = live != null ? live : materialize(id, s, breaker, timestamp);
         materialized.record(timestamp, failure);
         applyTransitions(id, s, materialized, breaker, timestamp, correlationId, changes);
     }
@@ -237,7 +256,9 @@ public final class EntityGuard {
             }
             case RESUME -> {
                 if (breaker.enabled() && s.breakerState != Breaker.State.CLOSED) {
-                    materialize(id, s, breaker, timestamp).close(timestamp);
+                    Breaker closing = materialize(id, s, breaker, timestamp);
+                    closing.close(timestamp);
+                    closing.written();
                 }
                 s.resumeByOperator(command.actor(), command.reason(), timestamp);
                 emit(id, s, PauseReason.OPERATOR_RESUME, false, Optional.empty(), Optional.empty(), timestamp,
@@ -310,10 +331,36 @@ public final class EntityGuard {
                 now, correlationId, changes);
     }
 
+    /**
+     * The entity's breaker for a decision at {@code now}: the live one when it is behind {@code s}, else one
+     * rebuilt from {@code s} (a task that started, an entry evicted, settings that changed), kept live.
+     */
     private Breaker materialize(String id, GuardState s, BreakerSettings breaker, long now) {
+        Breaker live = live(id, s, breaker);
+        if (live != null) {
+            return live;
+        }
         CircuitBreakerConfig config = breakerConfigs.computeIfAbsent(breaker, settings -> Breaker.config(settings, clock));
-        return Breaker.materialize(entityType.changelogKey(id), config, breaker, s, clock, now);
+        Breaker rebuilt = Breaker.materialize(entityType.changelogKey(id), config, breaker, s, clock, now);
+        liveBreakers.put(id, rebuilt);
+        return rebuilt;
     }
+
+    /** The entity's live breaker, taken up for {@code s}, when it has one behind {@code s}; else null. */
+    private Breaker live(String id, GuardState s, BreakerSettings breaker) {
+        Breaker live = liveBreakers.get(id);
+        if (live == null) {
+            return null;
+        }
+        if (!live.isBehind(s, breaker)) {
+            liveBreakers.remove(id);
+            return null;
+        }
+        return live.takeUp(s);
+    }
+
+    /** Breakers kept live per stage and task, at most; about 1 KiB each for a window of 100 calls. */
+    static final int LIVE_BREAKERS = 10_000;
 
     private void applyTransitions(String id, GuardState s, Breaker materialized, BreakerSettings breaker, long now,
                                   String correlationId, Consumer<PauseRecord> changes) {
@@ -346,6 +393,7 @@ public final class EntityGuard {
                                 entityType.changelogKey(id), breaker.permittedCallsInHalfOpen()));
             }
         }
+        materialized.written();
     }
 
     private PauseRecord.RateFigures rateFigures(long count, RateLimit limit) {

@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A property of every breaker decision, checked on seeded random runs (each failure names its seed
- * and step, so it can be replayed): the guard, which rebuilds resilience4j's breaker from the stored
- * state on every call and is restarted from its serialized bytes at random points, opens and closes
+ * and step, so it can be replayed): the guard, which keeps the entity's resilience4j breaker live while
+ * the state it loads for every call is its own, and rebuilds it from the stored state after a restart
+ * (a new guard over the serialized bytes) or an eviction (another entity's breaker taking the one live
+ * place), both at random points, opens and closes
  * exactly when one uninterrupted resilience4j breaker fed the same calls does, and reports exactly
  * that breaker's failure rate and call count. At every opening the reported rate is at least the
  * threshold.
@@ -67,8 +69,9 @@ class BreakerFiguresPropertyTest {
             }
         });
 
-        EntityGuard guard = new EntityGuard(EntityType.TRIGGER, TopologyFixture.WINDOW, TopologyFixture.POLICY, "instance",
-                new SchedulerMetrics(new SimpleMeterRegistry()));
+        // one breaker kept live: another entity's breaker evicts this one's
+        EntityGuard guard = newGuard();
+        GuardState other = guard.fresh(1_700_000_000_000L);
         GuardStateSerde serde = new GuardStateSerde(TopologyFixture.WINDOW);
         List<Reported> reported = new ArrayList<>();
         long time = 1_700_000_000_000L;
@@ -98,8 +101,18 @@ class BreakerFiguresPropertyTest {
                 guard.outcome("t", state, time, settings, failure, "c" + index,
                         change -> reported.add(reportedOf(index, change)));
             }
-            if (random.nextInt(4) == 0) {
-                state = serde.read(GuardStateSerde.write(state));
+            switch (random.nextInt(12)) {
+                // the stage loads the state anew for every record: the live breaker goes on with the copy
+                case 0, 1, 2 -> state = serde.read(GuardStateSerde.write(state));
+                // a restart: a new task, its breakers rebuilt from the stored state
+                case 3 -> {
+                    state = serde.read(GuardStateSerde.write(state));
+                    guard = newGuard();
+                }
+                // another entity's breaker takes the one live place: this one is rebuilt at its next call
+                case 4 -> guard.outcome("other", other, time, settings, true, "o" + index, change -> { });
+                default -> {
+                }
             }
             assertThat(reported).as("%s: transitions up to step %d", run, index).isEqualTo(expected);
         }
@@ -112,6 +125,11 @@ class BreakerFiguresPropertyTest {
             }
         }
         return openings;
+    }
+
+    private static EntityGuard newGuard() {
+        return new EntityGuard(EntityType.TRIGGER, TopologyFixture.WINDOW, TopologyFixture.POLICY, "instance",
+                new SchedulerMetrics(new SimpleMeterRegistry()), 1);
     }
 
     private static Reported reportedOf(int step, PauseRecord change) {
