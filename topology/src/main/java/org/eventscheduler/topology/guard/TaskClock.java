@@ -13,7 +13,10 @@ public final class TaskClock {
     private long wallAtLastRecord = Long.MIN_VALUE;
     private long streamAtLastRecord = Long.MIN_VALUE;
 
-    /** @param quietMillis how long no record must have arrived before the wall clock moves time on */
+    /**
+     * @param quietMillis how long no record must have arrived before the wall clock moves time on: the
+     *                    length of a bucket, which the times it gives start
+     */
     public TaskClock(long quietMillis) {
         this.quietMillis = quietMillis;
     }
@@ -30,7 +33,8 @@ public final class TaskClock {
     /**
      * The time to act at, given the task's stream time ({@code currentStreamTime}, negative while the task
      * knows none) and the wall clock: the stream time at the stage's last record plus the wall-clock time
-     * since, once that is at least the quiet period, and never behind the task's stream time;
+     * since, once that is at least the quiet period (one bucket), taken back to the start of its bucket,
+     * and never behind the task's stream time;
      * {@link Long#MIN_VALUE} while records flow (the stream-time punctuation acts then) or while the task
      * knows no stream time. The base is the stream time at the stage's own last record, not the task's
      * current one: records of the task that the stage never sees (start results, in the source stage's
@@ -53,6 +57,10 @@ public final class TaskClock {
             streamAtLastRecord = currentStreamTime;
             return Long.MIN_VALUE;
         }
-        return Math.max(currentStreamTime, streamAtLastRecord + quiet);
+        // at the start of its bucket: a look that comes late (the wall-clock punctuation is not aligned with
+        // the buckets) releases at a bucket's start, so the next room the window makes, a window's length
+        // later, is at a bucket's start again and the lateness does not add up release after release
+        long idle = streamAtLastRecord + quiet;
+        return Math.max(currentStreamTime, idle - Math.floorMod(idle, quietMillis));
     }
 }

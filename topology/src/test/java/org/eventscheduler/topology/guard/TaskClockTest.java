@@ -57,4 +57,14 @@ class TaskClockTest {
                 .isEqualTo(Long.MIN_VALUE);
         assertThat(clock.idleTime(WEEK_AGO, WALL + 7000)).isEqualTo(WEEK_AGO + 2000);
     }
+
+    @Test
+    void shouldActAtTheStartOfABucketSoThatALateLookDoesNotAddUp() {
+        TaskClock clock = new TaskClock(1000);
+        clock.recordSeen(WALL, WEEK_AGO + 500);
+        assertThat(clock.idleTime(WEEK_AGO + 500, WALL + 1700)).as("2.2 s after the bucket's start: at 2 s")
+                .isEqualTo(WEEK_AGO + 2000);
+        assertThat(clock.idleTime(WEEK_AGO + 500, WALL + 1400)).as("within the first bucket: not behind stream time")
+                .isEqualTo(WEEK_AGO + 1000);
+    }
 }
