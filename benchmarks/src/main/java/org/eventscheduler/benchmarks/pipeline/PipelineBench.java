@@ -36,8 +36,12 @@ public final class PipelineBench {
             case "s6" -> new HealthUnderLoadScenario(options.integer("events", 300_000), options.integer("reps", 2));
             case "s7" -> new ContainmentScenario(options.integer("reps", 2));
             case "s8" -> new BacklogScenario(options.integer("events", 20_000), options.integer("reps", 2));
+            case "s9" -> new StormScenario("s9", options.integer("events", 1_000_000), options.integer("reps", 2),
+                    options.integer("invalid-every", 0));
+            case "s10" -> new StormScenario("s10", options.integer("events", 1_000_000), options.integer("reps", 2),
+                    options.integer("invalid-every", 20));
             default -> {
-                System.err.println("scheduler: bench needs a scenario: matching, s1, s3, s5, s6, s7, s8");
+                System.err.println("scheduler: bench needs a scenario: matching, s1, s3, s5, s6, s7, s8, s9, s10");
                 System.exit(2);
                 throw new IllegalStateException("unreachable");
             }

@@ -89,8 +89,15 @@ public final class GuardStores {
     private <I, R> R change(String id, GuardState state, long now, I input, Change<? super I, ? extends R> change) {
         long previousNextCheck = guard.nextCheck(state);
         boolean wasPaused = state.isPaused();
-        R result = change.apply(state, input);
-        held.settle(id, state, now, wasPaused, policies, guard, outlet);
+        R result;
+        try {
+            result = change.apply(state, input);
+            held.settle(id, state, now, wasPaused, policies, guard, outlet);
+        } catch (RuntimeException e) {
+            // nothing is saved: the state read back next must be the stored one, not this half-changed object
+            GuardStateSerde.forgetLastWritten();
+            throw e;
+        }
         states.put(id, state);
         long nextCheck = guard.nextCheck(state);
         if (nextCheck != previousNextCheck) {
