@@ -91,9 +91,13 @@ public final class SchedulerTopology {
                 .map((key, command) -> KeyValue.pair(command.entityId(),
                         (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"));
 
-        // ingress: events keyed by their source go straight to the limiter, the rest through by-source
+        // ingress: read as it arrived; the router parses it (unless its key names a source that holds every
+        // record); events keyed by their source go straight to the limiter, the rest through by-source
+        SourceLimiterStage.Processors sourceStage = SourceLimiterStage.processors(config.guardTiming(),
+                config.sourcePolicies(), TriggerStages.evaluator(registry), metrics, config.maxEventBytes());
         Map<String, KStream<byte[], SourceInput>> routes = builder
-                .stream(topics.ingress(), Consumed.with(Serdes.ByteArray(), sourceSerde).withName("ingress-events"))
+                .stream(topics.ingress(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingress-events"))
+                .process(sourceStage.router(), Named.as("ingress-router"), SourceLimiterStage.ROUTER_STORES)
                 .split(Named.as("ingress-"))
                 .branch((key, input) -> input.isKeyedBySource(key), Branched.as("keyed-by-source"))
                 .defaultBranch(Branched.as("keyed-otherwise"));
@@ -106,10 +110,7 @@ public final class SchedulerTopology {
                         .withValueSerde(sourceSerde));
         Map<String, KStream<String, SourceDecision>> sourceDecisions = routes.get("ingress-keyed-by-source")
                 .merge(bySource, Named.as("source-inputs"))
-                .process(SourceLimiterStage.processor(config.guardTiming(), config.sourcePolicies(),
-                                TriggerStages.evaluator(registry), metrics, config.maxEventBytes()),
-                        Named.as("source-limiter"),
-                        SourceLimiterStage.STORES)
+                .process(sourceStage.limiter(), Named.as("source-limiter"), SourceLimiterStage.STORES)
                 .split(Named.as("source-"))
                 .branch((source, decision) -> decision instanceof SourceDecision.Admitted, Branched.as("admitted"))
                 .branch((source, decision) -> decision instanceof SourceDecision.DeadLettered,

@@ -148,6 +148,50 @@ class HeldWorkTopologyTest {
     }
 
     @Test
+    void shouldHoldAPausedSourcesEventsUnreadAndDeadLetterAnInvalidOneWhenItComesBack() {
+        fixture.command("pause", "source", "orders", null, Duration.ZERO);
+        fixture.send("valid-0", "orders", Duration.ofSeconds(1));
+        // not JSON: read at once it would be dead-lettered now; keyed by a paused source it is held unread
+        fixture.sendRaw(Events.utf8("orders"), Events.utf8("not json"), new RecordHeaders(), Duration.ofSeconds(2));
+        fixture.send("valid-1", "orders", Duration.ofSeconds(3));
+        assertThat(fixture.dlq.isEmpty()).as("nothing is read while the source is paused").isTrue();
+        assertThat(fixture.held(EntityType.SOURCE, "orders")).isEqualTo(3);
+
+        fixture.command("resume", "source", "orders", null, Duration.ofSeconds(5));
+        assertThat(fixture.accepted.readRecordsToList()).extracting(r -> Events.idOf(r.value()))
+                .containsExactly("valid-0", "valid-1");
+        var deadLetter = fixture.dlq.readRecordsToList();
+        assertThat(deadLetter).singleElement().satisfies(record -> {
+            assertThat(header(record, SchedulerHeaders.REASON)).as("its reason when it came back").isEqualTo("invalid-json");
+            assertThat(header(record, SchedulerHeaders.ENTITY)).isEqualTo("source:orders");
+            assertThat(header(record, SchedulerHeaders.ORIGIN)).isEqualTo("events.ingress-0@1");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+        });
+        assertThat(fixture.counter(SchedulerMetrics.DLQ_EVENTS, "reason", "invalid-json")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterAHeldEventWhoseSourceIsNotItsKeyWhenItComesBack() {
+        fixture.command("pause", "source", "orders", null, Duration.ZERO);
+        // keyed by the paused source, as the contract says a record is keyed by its own: held as its event
+        fixture.sendRaw(Events.utf8("orders"), Events.structured("billing-0", "billing"), new RecordHeaders(),
+                Duration.ofSeconds(1));
+        assertThat(fixture.held(EntityType.SOURCE, "orders")).isEqualTo(1);
+        fixture.command("resume", "source", "orders", null, Duration.ofSeconds(2));
+        assertThat(fixture.accepted.isEmpty()).isTrue();
+        assertThat(fixture.dlq.readRecordsToList()).singleElement().satisfies(record ->
+                assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("source-key-mismatch"));
+    }
+
+    @Test
+    void shouldReadTheEventsOfASourceThatIsNotPausedAtOnce() {
+        fixture.command("pause", "source", "orders", null, Duration.ZERO);
+        fixture.sendRaw(Events.utf8("billing"), Events.utf8("not json"), new RecordHeaders(), Duration.ofSeconds(1));
+        assertThat(fixture.dlq.readRecordsToList()).singleElement().satisfies(record ->
+                assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("invalid-json"));
+    }
+
+    @Test
     void shouldDeadLetterWhatASourceHeldOnResumeWhenItsHoldSaysDiscard() {
         withSource("noisy", new RateLimit(1000, LimitAction.PAUSE), hold(null, null, OnResume.DISCARD));
         fixture.command("pause", "source", "noisy", null, Duration.ZERO);

@@ -5,10 +5,10 @@ import java.util.Arrays;
 
 /**
  * What reaches the source limiter, partitioned by source: a valid event, an invalid event whose
- * source could be read (it counts against the source's breaker, then goes to the DLQ), or an operator
- * command for a source.
+ * source could be read (it counts against the source's breaker, then goes to the DLQ), an operator
+ * command for a source, or the unparsed event of a source that is paused for every record it gets.
  */
-public sealed interface SourceInput permits IngressEvent, RejectedEvent, SourceControl {
+public sealed interface SourceInput permits IngressEvent, RejectedEvent, SourceControl, UnparsedEvent {
 
     /** The source this input is about. */
     String source();

@@ -42,6 +42,8 @@ public final class SourceInputSerde implements Serde<SourceInput> {
                         SchedulerHeaders.put(headers, SchedulerHeaders.KIND, CONTROL);
                         yield controls.serializer().serialize(topic, control.command());
                     }
+                    case UnparsedEvent unparsed -> throw new IllegalStateException(
+                            "an unparsed event is keyed by its source and never repartitioned: " + unparsed.source());
                 };
             }
         };

@@ -21,13 +21,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DueChecks {
     private final NavigableMap<Long, Set<String>> byDue = new TreeMap<>();
 
-    /** The due checks of every entry of {@code paused}. */
-    static DueChecks of(KeyValueStore<String, Long> paused) {
+    /** The due checks of every entry of {@code paused}; each entry's id also goes to {@code indexed}. */
+    static DueChecks of(KeyValueStore<String, Long> paused, java.util.function.Consumer<String> indexed) {
         DueChecks checks = new DueChecks();
         try (KeyValueIterator<String, Long> entries = paused.all()) {
             while (entries.hasNext()) {
                 KeyValue<String, Long> entry = entries.next();
                 checks.add(entry.key, entry.value);
+                indexed.accept(entry.key);
             }
         }
         return checks;

@@ -1,7 +1,9 @@
 package org.eventscheduler.topology.guard;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.BiPredicate;
@@ -25,6 +27,8 @@ public final class GuardStores {
     private final Function<String, ? extends GuardPolicy> policies;
     private final HeldWork.Outlet outlet;
     private final DueChecks due;
+    /** The ids in the paused index. */
+    private final Set<String> indexed;
     /** The first key the next {@link #forgetSome} looks at; empty: the store's first. */
     private String idleCursor = "";
 
@@ -35,13 +39,26 @@ public final class GuardStores {
      */
     public GuardStores(EntityGuard guard, KeyValueStore<String, GuardState> states, KeyValueStore<String, Long> paused,
                        HeldWork held, Function<String, ? extends GuardPolicy> policies, HeldWork.Outlet outlet) {
+        this(guard, states, paused, held, policies, outlet, new HashSet<>());
+    }
+
+    /**
+     * As above, keeping {@code indexed} (emptied first) equal to the ids in the paused index: a view in the
+     * heap that another processor of the task may read (the ingress router asks whether a source may hold
+     * every record before it parses one).
+     */
+    public GuardStores(EntityGuard guard, KeyValueStore<String, GuardState> states, KeyValueStore<String, Long> paused,
+                       HeldWork held, Function<String, ? extends GuardPolicy> policies, HeldWork.Outlet outlet,
+                       Set<String> indexed) {
         this.guard = guard;
         this.states = states;
         this.paused = paused;
         this.held = held;
         this.policies = policies;
         this.outlet = outlet;
-        this.due = DueChecks.of(paused);
+        this.indexed = indexed;
+        indexed.clear();
+        this.due = DueChecks.of(paused, indexed::add);
     }
 
     /**
@@ -104,8 +121,10 @@ public final class GuardStores {
             due.move(id, previousNextCheck, nextCheck);
             if (nextCheck == EntityGuard.NOT_PAUSED) {
                 paused.delete(id);
+                indexed.remove(id);
             } else {
                 paused.put(id, nextCheck);
+                indexed.add(id);
             }
         }
         return result;
@@ -125,6 +144,7 @@ public final class GuardStores {
             GuardState state = states.get(id);
             if (state == null) {
                 paused.delete(id);
+                indexed.remove(id);
             } else {
                 change(id, state, now, id, tick);
                 // taken out to be looked at: back at its next check, even one unchanged (a rate pause

@@ -37,6 +37,11 @@ public enum InvalidReason {
     DISCARDED_ON_RESUME("discarded-on-resume"),
     /** An operator discarded the held records of an entity. */
     DISCARDED_BY_OPERATOR("discarded-by-operator"),
+    /**
+     * A record keyed by a source that held every record was held as that source's event (the
+     * keyed-by-source contract), and when it came back its event named another source.
+     */
+    SOURCE_KEY_MISMATCH("source-key-mismatch"),
     /** An unexpected failure while processing an otherwise valid record. */
     PROCESSING_ERROR("processing-error");
 

@@ -20,6 +20,8 @@ import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.event.RejectedEvent;
 import org.eventscheduler.topology.event.SourceControl;
 import org.eventscheduler.topology.event.SourceInput;
+import org.eventscheduler.topology.event.InvalidEventException;
+import org.eventscheduler.topology.event.UnparsedEvent;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
@@ -66,13 +68,16 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     private final GuardStores.Change<Record<byte[], SourceInput>, SourceDecision> eventArrives = this::eventArrives;
     private final GuardStores.Change<Record<byte[], SourceInput>, Boolean> eventRejected = this::eventRejected;
     private final GuardStores.Change<Record<byte[], SourceInput>, Boolean> commandApplied = this::commandApplied;
+    private final GuardStores.Change<Record<byte[], SourceInput>, ThrottleReason> unparsedArrives = this::unparsedArrives;
+    private final IndexedSources indexedSources;
     private EntityGuard guard;
     private ProcessorContext<String, SourceDecision> context;
     private GuardStores stores;
     private long latestEventTime = Long.MIN_VALUE;
 
     SourceLimiter(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics,
-                  int maxEventBytes) {
+                  int maxEventBytes, IndexedSources indexedSources) {
+        this.indexedSources = indexedSources;
         this.timing = timing;
         this.policies = policies;
         this.check = check;
@@ -87,7 +92,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         this.stores = new GuardStores(guard, context.getStateStore(StoreNames.SOURCE_STATES),
                 context.getStateStore(StoreNames.PAUSED_SOURCES),
                 new HeldWork(EntityType.SOURCE, context.getStateStore(StoreNames.HELD_SOURCES), timing.instanceId()),
-                policies::policyFor, this);
+                policies::policyFor, this, indexedSources.of(context.taskId()));
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         this.clock = new TaskClock(timing.window().bucketMillis());
         context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
@@ -98,6 +103,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     @Override
     public void close() {
         metrics.progress().forget(context.taskId().partition());
+        indexedSources.close(context.taskId());
     }
 
     private void publishProgress() {
@@ -113,6 +119,7 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
             case IngressEvent event -> onEvent(record, event);
             case RejectedEvent rejected -> onRejected(record, rejected);
             case SourceControl control -> onControl(record, control);
+            case UnparsedEvent unparsed -> onUnparsed(record, unparsed);
         }
     }
 
@@ -180,6 +187,49 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         return new SourceDecision.Held(event, reason);
     }
 
+    /**
+     * An event of a source that is paused for every record it gets (the ingress router saw so, from its
+     * key): held as it arrived, counted like any event of the source, not parsed.
+     */
+    private void onUnparsed(Record<byte[], SourceInput> record, UnparsedEvent unparsed) {
+        Span span = Tracing.start("scheduler.source.decision");
+        try (Scope scope = Tracing.enter(span)) {
+            latestEventTime = Math.max(latestEventTime, record.timestamp());
+            ThrottleReason reason = stores.update(unparsed.source(), record.timestamp(), record, unparsedArrives);
+            span.setAttribute(Tracing.SOURCE, unparsed.source());
+            span.setAttribute(Tracing.DECISION, (reason == ThrottleReason.RATE_LIMITED
+                    ? EntityGuard.Verdict.HOLD_OVER_LIMIT : EntityGuard.Verdict.HOLD_PAUSED).code());
+            metrics.ingress(reason == ThrottleReason.SOURCE_PAUSED ? IngressOutcome.PAUSED_SOURCE : IngressOutcome.THROTTLED);
+            metrics.throttled(EntityType.SOURCE, reason);
+        } finally {
+            span.end();
+        }
+    }
+
+    private ThrottleReason unparsedArrives(GuardState state, Record<byte[], SourceInput> record) {
+        UnparsedEvent unparsed = (UnparsedEvent) record.value();
+        String source = unparsed.source();
+        long timestamp = record.timestamp();
+        SourcePolicy policy = policies.policyFor(source);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        Origins.stampIfAbsent(headers, context);
+        String correlationId = SchedulerHeaders.lastString(headers, SchedulerHeaders.ORIGIN).orElse(source);
+        EntityGuard.Verdict verdict = guard.arrive(source, state, timestamp, policy.rateLimit(), policy.breaker(),
+                correlationId, change -> forwardChange(change, timestamp));
+        ThrottleReason reason = switch (verdict) {
+            case HOLD_OVER_LIMIT -> ThrottleReason.RATE_LIMITED;
+            case HOLD_PAUSED -> ThrottleReason.SOURCE_PAUSED;
+            // the router sent it only because the source is paused beyond its time
+            case ADMIT -> throw new IllegalStateException("source:" + source + " admitted an event while paused "
+                    + "for every record, at " + timestamp);
+        };
+        stores.hold(source, state, new HeldRecord(timestamp, reason.code(), unparsed.sourceKey(), unparsed.value(),
+                headers), correlationId);
+        metrics.sourceEvent(source, state.windowCount());
+        metrics.ingressLag(System.currentTimeMillis() - timestamp);
+        return reason;
+    }
+
     /** An invalid event of a known source: a failure for the source's breaker, then the DLQ. */
     private void onRejected(Record<byte[], SourceInput> record, RejectedEvent rejected) {
         stores.update(rejected.source(), record.timestamp(), record, eventRejected);
@@ -241,15 +291,47 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
      */
     @Override
     public void release(String source, GuardState state, HeldRecord held, long now) {
-        if (!(events.deserialize(timing.instanceId(), held.headers(), held.value()) instanceof IngressEvent event)) {
-            throw new IllegalStateException("source:" + source + " held a record that is no longer a valid event");
+        SourceInput input;
+        try {
+            input = events.deserialize(timing.instanceId(), held.headers(), held.value());
+        } catch (InvalidEventException e) {
+            // held unparsed, and its source cannot be read: a failure of the source that held it
+            releaseInvalid(source, state, held, e.reason(), now);
+            return;
+        }
+        IngressEvent event;
+        switch (input) {
+            case IngressEvent valid when valid.source().equals(source) -> event = valid;
+            case IngressEvent other -> {
+                deadLetter(source, held, InvalidReason.SOURCE_KEY_MISMATCH, now);
+                return;
+            }
+            case RejectedEvent rejected when rejected.source().equals(source) -> {
+                releaseInvalid(source, state, held, rejected.error().reason(), now);
+                return;
+            }
+            default -> {
+                deadLetter(source, held, InvalidReason.SOURCE_KEY_MISMATCH, now);
+                return;
+            }
         }
         Headers headers = held.releaseHeaders(now);
+        // an event held unparsed goes on with the headers a parsed one is held with
+        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, event.correlationId());
+        SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, source);
         AdmittedEventCheck.Result checked = check.check(event, headers);
         guard.outcome(source, state, now, policies.policyFor(source).breaker(), checked.eventAtFault(),
                 event.correlationId(), change -> forwardChange(change, now));
         metrics.released(EntityType.SOURCE, ThrottleReason.fromCode(held.reason()));
         context.forward(new Record<>(source, new SourceDecision.Admitted(event, checked), now, headers));
+    }
+
+    /** A held event that turned out invalid when it came back: a failure for its source's breaker, then the DLQ. */
+    private void releaseInvalid(String source, GuardState state, HeldRecord held, InvalidReason reason, long now) {
+        guard.outcome(source, state, now, policies.policyFor(source).breaker(), true,
+                SchedulerHeaders.lastString(held.headers(), SchedulerHeaders.ORIGIN).orElse(source),
+                change -> forwardChange(change, now));
+        deadLetter(source, held, reason, now);
     }
 
     @Override

@@ -37,12 +37,26 @@ public final class SourceLimiterStage {
     }
 
     /**
-     * The limiter; {@code check} looks at every admitted event before its source's breaker records the
-     * outcome (see {@link AdmittedEventCheck}).
+     * The ingress router and the limiter of one topology, which share each task's view of the paused index
+     * (a new pair for every topology built).
+     *
+     * @param router  the first step of every ingress record: parses it, or passes on unparsed the event of a
+     *                source that is paused for every record (see {@link IngressRouter})
+     * @param limiter the limiter; {@code check} looks at every admitted event before its source's breaker
+     *                records the outcome (see {@link AdmittedEventCheck})
      */
-    public static ProcessorSupplier<byte[], SourceInput, String, SourceDecision> processor(
-            GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check, SchedulerMetrics metrics,
-            int maxEventBytes) {
-        return () -> new SourceLimiter(timing, policies, check, metrics, maxEventBytes);
+    public record Processors(ProcessorSupplier<byte[], byte[], byte[], SourceInput> router,
+                             ProcessorSupplier<byte[], SourceInput, String, SourceDecision> limiter) {
+    }
+
+    /** The stores the ingress router reads. */
+    public static final String[] ROUTER_STORES = {StoreNames.SOURCE_STATES};
+
+    /** See {@link Processors}. */
+    public static Processors processors(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check,
+                                        SchedulerMetrics metrics, int maxEventBytes) {
+        IndexedSources indexed = new IndexedSources();
+        return new Processors(() -> new IngressRouter(indexed, maxEventBytes),
+                () -> new SourceLimiter(timing, policies, check, metrics, maxEventBytes, indexed));
     }
 }
