@@ -20,6 +20,8 @@ import org.eventscheduler.topology.hold.HoldSettings;
 import org.eventscheduler.topology.hold.OnResume;
 import org.eventscheduler.topology.metrics.SchedulerMetrics;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.pause.PauseRecord;
+import org.eventscheduler.topology.pause.PauseState;
 import org.eventscheduler.topology.source.SourceOverride;
 import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.WorkflowStart;
@@ -181,6 +183,27 @@ class HeldWorkTopologyTest {
         assertThat(fixture.accepted.isEmpty()).isTrue();
         assertThat(fixture.dlq.readRecordsToList()).singleElement().satisfies(record ->
                 assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("source-key-mismatch"));
+    }
+
+    @Test
+    void shouldHoldARatePausedSourcesEventsUnreadWhileTheirRateKeepsItPausedPastItsCooldown() {
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+        assertThat(fixture.pauseChanges()).extracting(PauseRecord::state).containsExactly(PauseState.PAUSED);
+        // past the cooldown (60 s after the pause at 2 s), still storming: over 80 % of the limit in the window
+        fixture.sendSpread("storm", 900, Duration.ofSeconds(61), Duration.ofMillis(900));
+        fixture.sendRaw(Events.utf8("storm"), Events.utf8("not json"), new RecordHeaders(), Duration.ofMillis(62_500));
+        assertThat(fixture.pauseChanges()).isEmpty();
+        assertThat(fixture.dlq.isEmpty()).as("held unread, like every event of the paused source").isTrue();
+    }
+
+    @Test
+    void shouldReadTheEventOfARatePausedSourceThatCanEndItsPause() {
+        fixture.sendSpread("storm", 3000, Duration.ZERO, Duration.ofSeconds(3));
+        fixture.pauseChanges();
+        // past the cooldown and quiet: the next event may resume the source, so it is read and decided
+        fixture.sendRaw(Events.utf8("storm"), Events.utf8("not json"), new RecordHeaders(), Duration.ofSeconds(70));
+        assertThat(fixture.dlq.readRecordsToList()).singleElement().satisfies(record ->
+                assertThat(header(record, SchedulerHeaders.REASON)).isEqualTo("invalid-json"));
     }
 
     @Test

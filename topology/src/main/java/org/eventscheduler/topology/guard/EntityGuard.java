@@ -172,6 +172,23 @@ public final class EntityGuard {
         s.starts.add(now, window);
     }
 
+    /**
+     * Whether the entity is paused for a record that arrives at {@code timestamp} whatever the record holds,
+     * before it is counted: an operator's pause holds beyond that time, or a rate pause that this record
+     * cannot end (its cooldown has not passed, or the window with this record is still over the resume
+     * threshold). Such a record is held, and nothing it carries can change the entity's state but its
+     * count. A breaker's pause is not counted (its shadow setting and its probes decide), nor work held
+     * without a pause (a throttled entity's next record may trip a pause, which names the record that
+     * tripped it). Changes nothing.
+     */
+    public boolean pausedForEveryRecord(GuardState s, long timestamp, RateLimit limit) {
+        if (s.has(PauseCause.OPERATOR) && (s.operatorUntil == GuardState.NEVER || timestamp < s.operatorUntil)) {
+            return true;
+        }
+        return s.has(PauseCause.RATE) && (timestamp < s.rateResumeAt
+                || s.window.totalWith(window.bucketOf(timestamp)) > policy.resumeThreshold(limit));
+    }
+
     /** Whether a cause that holds every record of the entity holds: its rate or an operator. */
     boolean isHeldBack(GuardState s) {
         return s.has(PauseCause.OPERATOR) || s.has(PauseCause.RATE);

@@ -255,19 +255,6 @@ public final class GuardState {
         return breakerState == Breaker.State.CLOSED;
     }
 
-    /**
-     * Whether the entity is paused for every record that arrives at {@code timestamp}, whatever the record
-     * holds and before any policy is asked: an operator's or its rate's pause holds beyond that time. Such
-     * a record is held, and nothing it carries can change the entity's state but its count. A breaker's
-     * pause is not counted (its shadow setting and its probes are the policy's), nor a pause whose end the
-     * record might reach, nor work held without a pause (a throttled entity's next record may trip a pause,
-     * which names the record that tripped it).
-     */
-    public boolean pausedForEveryRecordAt(long timestamp) {
-        return has(PauseCause.OPERATOR) && (operatorUntil == NEVER || timestamp < operatorUntil)
-                || has(PauseCause.RATE) && timestamp < rateResumeAt;
-    }
-
     /** Whether at least one cause holds: the entity's records are held. */
     public boolean isPaused() {
         return causes != 0;

@@ -57,6 +57,19 @@ final class SlidingCount {
         }
     }
 
+    /** Events the window would hold with one more counted in {@code bucket}, without counting it. */
+    long totalWith(long bucket) {
+        if (bucket <= headBucket) {
+            return total() + (bucket > headBucket - counts.length ? 1 : 0);
+        }
+        // the buckets of the window that ends at {@code bucket} that hold counts already
+        long total = 1;
+        for (long b = Math.max(bucket - counts.length + 1, headBucket - counts.length + 1); b <= headBucket; b++) {
+            total += counts[slot(b)];
+        }
+        return total;
+    }
+
     /** Events in the window. */
     long total() {
         long total = 0;

@@ -10,12 +10,16 @@ import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.event.CloudEventDeserializer;
 import org.eventscheduler.topology.event.SourceInput;
 import org.eventscheduler.topology.event.UnparsedEvent;
+import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.guard.GuardTiming;
+import org.eventscheduler.topology.metrics.SchedulerMetrics;
+import org.eventscheduler.topology.pause.EntityType;
 
 /**
  * The first step of every ingress record, before it is parsed. A record whose key names a source that is
- * paused for every record now (in the task's paused index, and paused by an operator or its rate beyond
- * the record's time: {@link GuardState#pausedForEveryRecordAt}) is that source's event by the
+ * paused for every record now (in the task's paused index, and paused by an operator or its rate for this
+ * record whatever it holds: {@link EntityGuard#pausedForEveryRecord}) is that source's event by the
  * keyed-by-source contract, and goes on to the limiter as it arrived, to be held without being read: a
  * storm's paused source costs a key lookup and a copy. Every other record is parsed here, once, and goes on to the
  * limiter directly or through {@code by-source}; one whose source cannot be read is thrown to the
@@ -23,13 +27,21 @@ import org.eventscheduler.topology.guard.GuardState;
  */
 final class IngressRouter implements Processor<byte[], byte[], byte[], SourceInput> {
     private final IndexedSources indexedSources;
+    private final GuardTiming timing;
+    private final SourcePolicies policies;
+    private final SchedulerMetrics metrics;
     private final CloudEventDeserializer events;
+    private EntityGuard guard;
     private ProcessorContext<byte[], SourceInput> context;
     private Set<String> indexed;
     private KeyValueStore<String, GuardState> states;
 
-    IngressRouter(IndexedSources indexedSources, int maxEventBytes) {
+    IngressRouter(IndexedSources indexedSources, GuardTiming timing, SourcePolicies policies, SchedulerMetrics metrics,
+                  int maxEventBytes) {
         this.indexedSources = indexedSources;
+        this.timing = timing;
+        this.policies = policies;
+        this.metrics = metrics;
         this.events = new CloudEventDeserializer(maxEventBytes);
     }
 
@@ -38,6 +50,7 @@ final class IngressRouter implements Processor<byte[], byte[], byte[], SourceInp
         this.context = context;
         this.indexed = indexedSources.of(context.taskId());
         this.states = context.getStateStore(StoreNames.SOURCE_STATES);
+        this.guard = new EntityGuard(EntityType.SOURCE, timing, metrics);
     }
 
     @Override
@@ -47,7 +60,8 @@ final class IngressRouter implements Processor<byte[], byte[], byte[], SourceInp
             String source = new String(key, StandardCharsets.UTF_8);
             if (indexed.contains(source)) {
                 GuardState state = states.get(source);
-                if (state != null && state.pausedForEveryRecordAt(record.timestamp())) {
+                if (state != null && guard.pausedForEveryRecord(state, record.timestamp(),
+                        policies.policyFor(source).rateLimit())) {
                     context.forward(record.withValue(new UnparsedEvent(source, record.value())));
                     return;
                 }

@@ -56,7 +56,7 @@ public final class SourceLimiterStage {
     public static Processors processors(GuardTiming timing, SourcePolicies policies, AdmittedEventCheck check,
                                         SchedulerMetrics metrics, int maxEventBytes) {
         IndexedSources indexed = new IndexedSources();
-        return new Processors(() -> new IngressRouter(indexed, maxEventBytes),
+        return new Processors(() -> new IngressRouter(indexed, timing, policies, metrics, maxEventBytes),
                 () -> new SourceLimiter(timing, policies, check, metrics, maxEventBytes, indexed));
     }
 }

@@ -74,4 +74,29 @@ class SlidingCountTest {
         assertThat(new GuardStateSerde(new RateWindow(Duration.ofSeconds(20), Duration.ofSeconds(1))).read(GuardStateSerde.write(state)).window.total())
                 .as("a window reconfigured to other buckets starts empty").isZero();
     }
+
+    @Test
+    void shouldTellWhatTheWindowWouldCountWithOneMoreWithoutCountingIt() {
+        java.util.Random random = new java.util.Random(11);
+        SlidingCount count = SlidingCount.empty(100, 10);
+        for (int step = 0; step < 2_000; step++) {
+            long bucket = count.headBucket() + random.nextInt(14) - 3;
+            long predicted = count.totalWith(bucket);
+            SlidingCount copy = new SlidingCount(count.headBucket(), copyOf(count));
+            copy.add(bucket);
+            assertThat(predicted).as("step %d, bucket %d after head %d", step, bucket, count.headBucket())
+                    .isEqualTo(copy.total());
+            if (random.nextBoolean()) {
+                count.add(bucket);
+            }
+        }
+    }
+
+    private static int[] copyOf(SlidingCount count) {
+        int[] counts = new int[count.buckets()];
+        for (int slot = 0; slot < counts.length; slot++) {
+            counts[slot] = count.countIn(slot);
+        }
+        return counts;
+    }
 }
