@@ -27,6 +27,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.guard.HeldWork;
+import org.eventscheduler.topology.hold.HeldPage;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.pause.EntityType;
@@ -192,13 +193,27 @@ public final class TopologyFixture implements AutoCloseable {
                 type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS), id, state, Integer.MAX_VALUE);
     }
 
-    /** Every record a kind of entity holds, read from its held store (in key order). */
+    /** Every record a kind of entity holds, as the entities' states say, read from its held store. */
     public List<HeldRecord> allHeld(EntityType type) {
+        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
+                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
+        List<HeldRecord> records = new ArrayList<>();
+        try (var all = states.all()) {
+            all.forEachRemaining(entry -> records.addAll(heldRecords(type, entry.key)));
+        }
+        return records;
+    }
+
+    /**
+     * Every record in a kind of entity's held store, whatever the states say: with the records already
+     * taken that a page keeps until its last is taken.
+     */
+    public List<HeldRecord> storedHeld(EntityType type) {
         KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(
                 type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS);
         List<HeldRecord> records = new ArrayList<>();
         try (var all = store.all()) {
-            all.forEachRemaining(entry -> records.add(HeldRecord.fromBytes(entry.value)));
+            all.forEachRemaining(entry -> records.addAll(HeldPage.records(entry.value)));
         }
         return records;
     }

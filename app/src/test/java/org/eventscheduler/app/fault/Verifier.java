@@ -43,6 +43,7 @@ import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;
 import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.hold.HeldPage;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.trigger.TriggerDefinitions;
@@ -324,7 +325,7 @@ public final class Verifier {
                 live.put(java.nio.ByteBuffer.wrap(record.key()), record.value());
             }
         }
-        return live.values().stream().map(HeldRecord::fromBytes).toList();
+        return live.values().stream().flatMap(page -> HeldPage.records(page).stream()).toList();
     }
 
     private static String origin(HeldRecord record) {

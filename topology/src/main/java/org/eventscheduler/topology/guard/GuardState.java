@@ -55,6 +55,13 @@ public final class GuardState {
     final long[] heldHead = {0, 0};
     final long[] heldTail = {0, 0};
     final long[] heldOldestAt = {NEVER, NEVER};
+    /**
+     * Per queue, the sequence number of the first record of the page that holds its oldest record, and of
+     * the page new records go to ({@link org.eventscheduler.topology.hold.HeldPage}): both the queue's
+     * next number while it holds nothing.
+     */
+    final long[] heldHeadPage = {0, 0};
+    final long[] heldTailPage = {0, 0};
     int liveQueue;
     /** When the held work next needs a look (a release, an expiry); {@link #NEVER} when nothing is held. */
     long heldCheckAt = NEVER;
@@ -319,7 +326,7 @@ public final class GuardState {
      * (length-prefixed, read lazily with the entity's breaker settings); version 3 adds the starts
      * window ({@link StartWindow#write}: head bucket, then per bucket its count and when its last record
      * went) and a held-work flag, followed, when set, by the two queues (head,
-     * tail, oldest held-at), the live queue, the next check, the episode and an operator's release
+     * tail, oldest held-at, first record of the head page and of the tail page), the live queue, the next check, the episode and an operator's release
      * (records left, records a second, when the next may go). Strings are length-prefixed
      * UTF-8. A stored window with another bucket count than configured (the window was reconfigured) is
      * read as empty; a version-2 value is read with starts equal to its counts (each bucket's last at its
@@ -337,7 +344,7 @@ public final class GuardState {
         byte[] episodeReason = holds ? utf8(episode.reason) : null;
         byte[] episodeCorrelation = holds ? utf8(episode.correlationId) : null;
         if (holds) {
-            size += 6 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8 + 8 + 4 + 8;
+            size += 10 * 8 + 1 + 8 + 8 + 4 + episodeReason.length + 4 + episodeCorrelation.length + 5 * 8 + 8 + 4 + 8;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.put(VERSION).put((byte) causes).put((byte) shadowCauses)
@@ -359,7 +366,8 @@ public final class GuardState {
         buffer.put((byte) (holds ? 1 : 0));
         if (holds) {
             for (int queue = 0; queue < 2; queue++) {
-                buffer.putLong(heldHead[queue]).putLong(heldTail[queue]).putLong(heldOldestAt[queue]);
+                buffer.putLong(heldHead[queue]).putLong(heldTail[queue]).putLong(heldOldestAt[queue])
+                        .putLong(heldHeadPage[queue]).putLong(heldTailPage[queue]);
             }
             buffer.put((byte) liveQueue).putLong(heldCheckAt).putLong(episode.since)
                     .putInt(episodeReason.length).put(episodeReason)
@@ -426,6 +434,8 @@ public final class GuardState {
                 state.heldHead[queue] = buffer.getLong();
                 state.heldTail[queue] = buffer.getLong();
                 state.heldOldestAt[queue] = buffer.getLong();
+                state.heldHeadPage[queue] = buffer.getLong();
+                state.heldTailPage[queue] = buffer.getLong();
             }
             state.liveQueue = buffer.get();
             state.heldCheckAt = buffer.getLong();

@@ -10,6 +10,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eventscheduler.topology.control.ControlCommand;
+import org.eventscheduler.topology.hold.HeldPage;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.hold.HoldSettings;
@@ -20,8 +21,9 @@ import org.eventscheduler.topology.reject.InvalidReason;
 /**
  * The records the safeguards of one kind of entity hold back, and the rules by which each comes back.
  * Each entity's records wait in its held store (RocksDB, changelogged: they survive restarts and
- * rebalances and are not kept in the heap) under keys of (entity, queue, sequence number); its
- * {@link GuardState} says which sequence numbers are held. Every held record ends exactly once: released
+ * rebalances and are not kept in the heap), a few consecutive ones a value ({@link HeldPage}), under
+ * keys of (entity, queue, sequence number of the page's first record); its {@link GuardState} says
+ * which sequence numbers are held and where their pages begin. Every held record ends exactly once: released
  * onwards, or dead-lettered with a reason ({@code hold-expired}, {@code hold-overflow},
  * {@code discarded-on-resume}, {@code discarded-by-operator}).
  *
@@ -189,11 +191,19 @@ public final class HeldWork {
                                         String id, GuardState s, int limit) {
         List<HeldRecord> records = new ArrayList<>();
         for (int queue : new int[] {1 - s.liveQueue, s.liveQueue}) {
-            for (long seq = s.heldHead[queue]; seq < s.heldTail[queue] && records.size() < limit; seq++) {
-                byte[] bytes = store.get(key(id, queue, seq));
-                if (bytes != null) {
-                    records.add(HeldRecord.fromBytes(bytes));
+            long first = s.heldHeadPage[queue];
+            long seq = s.heldHead[queue];
+            while (seq < s.heldTail[queue] && records.size() < limit) {
+                byte[] page = store.get(key(id, queue, first));
+                if (page == null) {
+                    break;
                 }
+                List<HeldRecord> onPage = HeldPage.records(page);
+                for (int index = (int) (seq - first); index < onPage.size() && records.size() < limit; index++) {
+                    records.add(onPage.get(index));
+                }
+                first += onPage.size();
+                seq = first;
             }
         }
         return records;
@@ -224,6 +234,8 @@ public final class HeldWork {
         int kept = 1 - s.liveQueue;
         if (s.heldIn(kept) == 0) {
             s.heldHead[kept] = s.heldTail[kept];
+            s.heldHeadPage[kept] = s.heldTail[kept];
+            s.heldTailPage[kept] = s.heldTail[kept];
             s.liveQueue = kept;
             return;
         }
@@ -253,28 +265,51 @@ public final class HeldWork {
         return next;
     }
 
+    /**
+     * Appends {@code record} to queue {@code queue}: to the page new records go to, or to a new one when that
+     * is full; the record cache keeps the page until the commit writes it (one changelog record a page).
+     */
     private void append(String id, GuardState s, int queue, HeldRecord record) {
+        byte[] bytes = record.toBytes();
+        long first = s.heldTailPage[queue];
+        byte[] page = s.heldTail[queue] == first ? null : store.get(key(id, queue, first));
+        if (page == null || HeldPage.isFullFor(page, bytes.length)) {
+            first = s.heldTail[queue];
+            page = HeldPage.empty();
+        }
+        store.put(key(id, queue, first), HeldPage.append(page, bytes));
+        s.heldTailPage[queue] = first;
         if (s.heldIn(queue) == 0) {
             s.heldOldestAt[queue] = record.heldAt();
+            s.heldHeadPage[queue] = first;
         }
-        store.put(key(id, queue, s.heldTail[queue]), record.toBytes());
         s.heldTail[queue]++;
     }
 
+    /** Takes the oldest record of queue {@code queue}; a page is deleted once its last record is taken. */
     private HeldRecord pop(String id, GuardState s, int queue) {
-        Bytes key = key(id, queue, s.heldHead[queue]);
-        byte[] bytes = store.get(key);
-        if (bytes == null) {
-            throw new IllegalStateException(entityType.changelogKey(id) + " has no held record " + s.heldHead[queue]
+        long first = s.heldHeadPage[queue];
+        Bytes key = key(id, queue, first);
+        byte[] page = store.get(key);
+        if (page == null) {
+            throw new IllegalStateException(entityType.changelogKey(id) + " has no held page " + first
                     + " in queue " + queue + " although its state says so");
         }
-        store.delete(key);
+        int index = (int) (s.heldHead[queue] - first);
+        byte[] bytes = HeldPage.recordAt(page, index);
         s.heldHead[queue]++;
-        if (s.heldIn(queue) > 0) {
-            byte[] next = store.get(key(id, queue, s.heldHead[queue]));
-            s.heldOldestAt[queue] = next == null ? s.heldOldestAt[queue] : HeldRecord.heldAtOf(next);
-        } else {
+        if (s.heldIn(queue) == 0) {
+            store.delete(key);
+            s.heldHeadPage[queue] = s.heldTail[queue];
+            s.heldTailPage[queue] = s.heldTail[queue];
             s.heldOldestAt[queue] = GuardState.NEVER;
+        } else if (index + 1 == HeldPage.count(page)) {
+            store.delete(key);
+            s.heldHeadPage[queue] = s.heldHead[queue];
+            byte[] next = store.get(key(id, queue, s.heldHead[queue]));
+            s.heldOldestAt[queue] = next == null ? s.heldOldestAt[queue] : HeldRecord.heldAtOf(HeldPage.recordAt(next, 0));
+        } else {
+            s.heldOldestAt[queue] = HeldRecord.heldAtOf(HeldPage.recordAt(page, index + 1));
         }
         return HeldRecord.fromBytes(bytes);
     }
@@ -286,7 +321,7 @@ public final class HeldWork {
                 episode.discarded, episode.correlationId, instanceId);
     }
 
-    /** The store key of record {@code seq} of queue {@code queue} of entity {@code id}. */
+    /** The store key of the page of queue {@code queue} of entity {@code id} whose first record is {@code seq}. */
     static Bytes key(String id, int queue, long seq) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(4 + idBytes.length + 1 + 8)

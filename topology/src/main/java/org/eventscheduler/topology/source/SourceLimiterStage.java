@@ -31,9 +31,10 @@ public final class SourceLimiterStage {
                         Stores.persistentKeyValueStore(StoreNames.PAUSED_SOURCES),
                         Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
-        // every key is written once and deleted once: a record cache would only copy them
+        // a page of held records is appended to record by record: the record cache keeps it until the commit
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HELD_SOURCES), Serdes.Bytes(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(StoreNames.HELD_SOURCES), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
     }
 
     /**

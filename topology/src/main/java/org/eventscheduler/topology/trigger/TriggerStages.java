@@ -55,7 +55,8 @@ public final class TriggerStages {
                 .withCachingEnabled());
         // held starts may number hold.max-records per trigger: on disk, not in the heap
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HELD_TRIGGERS), Serdes.Bytes(), Serdes.ByteArray()));
+                Stores.persistentKeyValueStore(StoreNames.HELD_TRIGGERS), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
     }
 
     /** What the source stage asks of every event it admits: the triggers' evaluation of it. */
