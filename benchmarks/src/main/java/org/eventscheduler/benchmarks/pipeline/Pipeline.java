@@ -91,17 +91,28 @@ public interface Pipeline extends AutoCloseable {
      * put and its changelog record, nothing written downstream).
      */
     static Pipeline stormFloor(String bootstrap, String input, String runId, Path dir, boolean held) throws Exception {
+        return stormFloor(bootstrap, input, runId, dir, held, false);
+    }
+
+    /**
+     * As above; {@code paged}: the held records go in pages of the scheduler's {@code HeldPage} in a cached
+     * held store, as the scheduler holds them since it pages them (a page read and written per event, one
+     * changelog record a page at the commit).
+     */
+    static Pipeline stormFloor(String bootstrap, String input, String runId, Path dir, boolean held, boolean paged)
+            throws Exception {
         String output = "floor-out-" + runId;
         createTopic(bootstrap, output);
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("states"), Serdes.String(),
                 Serdes.ByteArray()).withCachingEnabled());
         if (held) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("held"), Serdes.Bytes(),
-                    Serdes.ByteArray()));
+            var heldStore = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("held"), Serdes.Bytes(),
+                    Serdes.ByteArray());
+            builder.addStateStore(paged ? heldStore.withCachingEnabled() : heldStore);
         }
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .process(() -> new StormFloor(held), held ? new String[] {"states", "held"} : new String[] {"states"})
+                .process(() -> new StormFloor(held, paged), held ? new String[] {"states", "held"} : new String[] {"states"})
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return new StreamsPipeline((held ? "floor-held-" : "floor-topic-") + runId, output, builder.build(), bootstrap,
                 dir, 1, Map.of());
@@ -110,12 +121,14 @@ public interface Pipeline extends AutoCloseable {
     /** {@link #stormFloor}'s processor. */
     final class StormFloor implements org.apache.kafka.streams.processor.api.Processor<byte[], byte[], byte[], byte[]> {
         private final boolean held;
+        private final boolean paged;
         private org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context;
         private org.apache.kafka.streams.state.KeyValueStore<String, byte[]> states;
         private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> heldStore;
 
-        StormFloor(boolean held) {
+        StormFloor(boolean held, boolean paged) {
             this.held = held;
+            this.paged = paged;
         }
 
         @Override
@@ -144,10 +157,17 @@ public interface Pipeline extends AutoCloseable {
             headers.add("scheduler.reason", "rate-limited".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (held) {
                 byte[] id = record.key();
-                heldStore.put(org.apache.kafka.common.utils.Bytes.wrap(java.nio.ByteBuffer.allocate(4 + id.length + 1 + 8)
-                        .putInt(id.length).put(id).put((byte) 0).putLong(sequence).array()),
-                        new org.eventscheduler.topology.hold.HeldRecord(record.timestamp(), "rate-limited", record.key(),
-                                record.value(), headers).toBytes());
+                byte[] bytes = new org.eventscheduler.topology.hold.HeldRecord(record.timestamp(), "rate-limited",
+                        record.key(), record.value(), headers).toBytes();
+                long page = paged ? sequence - sequence % org.eventscheduler.topology.hold.HeldPage.FULL_RECORDS : sequence;
+                var key = org.apache.kafka.common.utils.Bytes.wrap(java.nio.ByteBuffer.allocate(4 + id.length + 1 + 8)
+                        .putInt(id.length).put(id).put((byte) 0).putLong(page).array());
+                if (paged) {
+                    byte[] current = page == sequence ? null : heldStore.get(key);
+                    bytes = org.eventscheduler.topology.hold.HeldPage.append(
+                            current == null ? org.eventscheduler.topology.hold.HeldPage.empty() : current, bytes);
+                }
+                heldStore.put(key, bytes);
             } else {
                 context.forward(record.withHeaders(headers));
             }

@@ -26,6 +26,11 @@ import java.util.Map;
  *       the clean input.</li>
  * </ul>
  *
+ * <p>S9 also runs the floor of the scheduler's dataflow for a held event: a plain Processor API application
+ * that reads and writes a source state of the scheduler's size in a cached, changelogged store and
+ * appends the event (as the scheduler's {@code HeldRecord}) to a page of a cached held store, with none
+ * of the logic.
+ *
  * <p>{@code sources.hold.max-records} is raised above the storm, so that what is measured is the path of a
  * held event, not the overflow that a storm longer than the queue (100,000 by default) adds to it. CPU
  * is this JVM's (the applications'), per event.
@@ -79,7 +84,7 @@ final class StormScenario implements PipelineBench.Scenario {
         List<String> variants = invalidEvery > 0
                 ? List.of("scheduler, paused, clean", "scheduler, paused, invalid", "scheduler, not paused, clean",
                         "scheduler, not paused, invalid")
-                : List.of("identity", "scheduler, paused");
+                : List.of("identity", "scheduler, paused", "floor, every event held in pages");
         Map<String, List<Run>> results = new LinkedHashMap<>();
         for (int rep = -1; rep < reps; rep++) {
             for (String variant : variants) {
@@ -101,6 +106,9 @@ final class StormScenario implements PipelineBench.Scenario {
     private Pipeline create(Harness harness, String variant, String input, String runId) throws Exception {
         if (variant.equals("identity")) {
             return Pipeline.identity(harness.bootstrap, input, runId, harness.dir);
+        }
+        if (variant.startsWith("floor")) {
+            return Pipeline.stormFloor(harness.bootstrap, input, runId, harness.dir, true, true);
         }
         Map<String, String> env = new HashMap<>();
         env.put("SCHEDULER_SOURCES__HOLD__MAX_RECORDS", String.valueOf(events * 2));
