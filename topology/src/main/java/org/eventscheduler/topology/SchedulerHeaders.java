@@ -29,6 +29,11 @@ public final class SchedulerHeaders {
     public static final String HELD_MS = "scheduler.held-ms";
     /** Internal: what an internal-topic record is, where a topic carries more than one kind. */
     public static final String KIND = "scheduler.kind";
+    /**
+     * Internal, on {@code by-source} only: the attributes the source stage decides on, read once before the
+     * repartition ({@code ParsedAttributes}), so that the other side does not parse the event again.
+     */
+    public static final String PARSED = "scheduler.parsed";
 
     /** CloudEvents Kafka protocol binding, binary mode. */
     public static final String CE_PREFIX = "ce_";

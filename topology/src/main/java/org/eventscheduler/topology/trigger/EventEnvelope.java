@@ -54,6 +54,8 @@ final class EventEnvelope {
     private final IngressEvent event;
     private final Headers headers;
     private ObjectNode envelope;
+    /** A structured event's {@code data}, read alone for the content filters. */
+    private JsonNode data;
 
     EventEnvelope(IngressEvent event, Headers headers) {
         this.event = event;
@@ -113,8 +115,22 @@ final class EventEnvelope {
         }
     }
 
-    /** What content filters look at: the event's {@code data}; missing when it has none or it is binary. */
+    /**
+     * What content filters look at: the event's {@code data}; missing when it has none or it is binary. A
+     * structured event's {@code data} (located by the deserializer) is read alone, not the whole event.
+     */
     JsonNode data() {
+        if (envelope == null && event.mode() == IngressEvent.Mode.STRUCTURED && event.hasDataRange()) {
+            if (data == null) {
+                try {
+                    data = JSON.readTree(event.value(), event.dataStart(), event.dataEnd() - event.dataStart());
+                } catch (IOException e) {
+                    // the deserializer located a JSON value there
+                    throw new UncheckedIOException("an admitted event's data is not JSON", e);
+                }
+            }
+            return data;
+        }
         JsonNode data = envelope().get("data");
         return data == null ? MissingNode.getInstance() : data;
     }
