@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.eventscheduler.topology.Origins;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.event.InvalidEventException;
@@ -105,6 +109,45 @@ public final class DeadLetters {
             }
         });
         return records;
+    }
+
+    /** Kafka Streams' dead-letter headers (KIP-1034), which this project's dead letters of rejected input carry too. */
+    public static final String ERRORS_EXCEPTION = "__streams.errors.exception";
+    public static final String ERRORS_MESSAGE = "__streams.errors.message";
+    public static final String ERRORS_TOPIC = "__streams.errors.topic";
+    public static final String ERRORS_PARTITION = "__streams.errors.partition";
+    public static final String ERRORS_OFFSET = "__streams.errors.offset";
+
+    /**
+     * The headers of the dead letter of an invalid event that names its source, routed by the source stage
+     * through an explicit branch and sink (an expected outcome, not thrown): the record's own headers, the
+     * reason, correlation id, source and origin as for every dead letter, and Kafka Streams' own
+     * {@code __streams.errors.*} headers (exception, message, the input record's coordinates), as its
+     * handler writes them, so that a dead-letter reader sees one shape. No stack trace: the reason says why.
+     */
+    public static Headers rejected(Headers original, InvalidEventException error, ProcessingContext context) {
+        Headers headers = new RecordHeaders(original.toArray());
+        InvalidReason reason = error.reason();
+        Origins.stampIfAbsent(headers, context);
+        String origin = SchedulerHeaders.lastString(headers, SchedulerHeaders.ORIGIN).orElse("unknown");
+        String correlationId = error.correlationId().orElse(origin);
+        SchedulerHeaders.put(headers, SchedulerHeaders.REASON, reason.code());
+        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, correlationId);
+        error.source().ifPresent(source -> SchedulerHeaders.put(headers, SchedulerHeaders.SOURCE, source));
+        SchedulerHeaders.put(headers, ERRORS_EXCEPTION, error.getClass().getName());
+        SchedulerHeaders.put(headers, ERRORS_MESSAGE, String.valueOf(error.getMessage()));
+        context.recordMetadata().ifPresent(metadata -> {
+            SchedulerHeaders.put(headers, ERRORS_TOPIC, metadata.topic());
+            SchedulerHeaders.put(headers, ERRORS_PARTITION, Integer.toString(metadata.partition()));
+            SchedulerHeaders.put(headers, ERRORS_OFFSET, Long.toString(metadata.offset()));
+        });
+        LOG.atDebug()
+                .addKeyValue("correlation_id", correlationId)
+                .addKeyValue("entity", error.source().map(s -> "source:" + s).orElse("unknown"))
+                .addKeyValue("reason", reason.code())
+                .log("dead-lettered a record from {}: {}", origin, error.getMessage());
+        Tracing.inject(headers);
+        return headers;
     }
 
     private static Optional<InvalidEventException> invalidEvent(Throwable exception) {

@@ -9,12 +9,16 @@ public class RejectedRecordException extends RuntimeException {
     private final InvalidReason reason;
 
     public RejectedRecordException(InvalidReason reason, String detail) {
-        super(reason.code() + ": " + detail);
-        this.reason = reason;
+        this(reason, detail, null);
     }
 
+    /**
+     * Without a stack trace: a rejected record is expected input, not a fault of this code, and the place
+     * it was rejected says nothing its reason and message do not (a storm's invalid events made filling
+     * in and writing the trace the largest cost of their dead letters).
+     */
     protected RejectedRecordException(InvalidReason reason, String detail, Throwable cause) {
-        super(reason.code() + ": " + detail, cause);
+        super(reason.code() + ": " + detail, cause, false, false);
         this.reason = reason;
     }
 

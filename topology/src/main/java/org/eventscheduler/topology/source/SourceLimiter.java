@@ -15,6 +15,7 @@ import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
 import org.eventscheduler.topology.Tracing;
+import org.eventscheduler.topology.dlq.DeadLetters;
 import org.eventscheduler.topology.event.CloudEventDeserializer;
 import org.eventscheduler.topology.event.IngressEvent;
 import org.eventscheduler.topology.event.RejectedEvent;
@@ -233,7 +234,12 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     /** An invalid event of a known source: a failure for the source's breaker, then the DLQ. */
     private void onRejected(Record<byte[], SourceInput> record, RejectedEvent rejected) {
         stores.update(rejected.source(), record.timestamp(), record, eventRejected);
-        throw rejected.error();
+        // an expected outcome: routed to the dead-letter sink, not thrown to the exception handler
+        InvalidEventException error = rejected.error();
+        metrics.ingress(IngressOutcome.INVALID);
+        metrics.deadLettered(error.reason());
+        context.forward(new Record<>(rejected.source(), new SourceDecision.DeadLettered(record.key(), rejected.value()),
+                record.timestamp(), DeadLetters.rejected(record.headers(), error, context)));
     }
 
     private Boolean eventRejected(GuardState state, Record<byte[], SourceInput> record) {
