@@ -29,9 +29,25 @@ import org.eventscheduler.topology.WireJson;
 record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cacheMib) implements PipelineBench.Scenario {
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** One drain: its rate, the CPU this JVM and the broker's spent per record, and the largest RSS seen. */
+    /**
+     * One drain: its rate, the CPU this JVM and the broker's spent per record, the largest RSS seen, and the
+     * longest punctuation (Kafka Streams' {@code punctuate-latency-max} of the stream threads, sampled with
+     * the RSS: its samples cover 30 s each).
+     */
     private record Run(double recordsPerSecond, double cpuMicrosPerRecord, double brokerCpuMicrosPerRecord,
-                       double maxRssBytes) {
+                       double maxRssBytes, double maxPunctuationMillis) {
+    }
+
+    /** The longest punctuation of {@code pipeline}'s stream threads in its metrics' window, ms; 0 when none. */
+    private static double longestPunctuation(Pipeline pipeline) {
+        double longest = 0;
+        for (var metric : pipeline.streams().metrics().entrySet()) {
+            if (metric.getKey().name().equals("punctuate-latency-max")
+                    && metric.getValue().metricValue() instanceof Double value && !value.isNaN()) {
+                longest = Math.max(longest, value);
+            }
+        }
+        return longest;
     }
 
     @Override
@@ -67,10 +83,18 @@ record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cache
     /** A drain sampling the RSS every 250 ms and counting the CPU of this JVM and of the broker's. */
     private Run drainSampling(Harness harness, Pipeline pipeline, String input, int events) throws Exception {
         AtomicLong maxRss = new AtomicLong();
+        java.util.concurrent.atomic.DoubleAccumulator maxPunctuation = new java.util.concurrent.atomic.DoubleAccumulator(
+                Math::max, 0);
         AtomicBoolean stop = new AtomicBoolean();
         Thread sampler = new Thread(() -> {
             while (!stop.get()) {
                 maxRss.accumulateAndGet(residentBytes(), Math::max);
+                try {
+                    maxPunctuation.accumulate(longestPunctuation(pipeline));
+                } catch (RuntimeException notStarted) {
+                    // before the pipeline has started (a NullPointerException or the runner's own): nothing to read
+                    maxPunctuation.accumulate(0);
+                }
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
@@ -85,7 +109,7 @@ record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cache
             double rate = drain(harness, pipeline, input, events);
             double cpuMicros = (OS.getProcessCpuTime() - cpu) / 1e3 / events;
             double brokerMicros = harness.brokerCpu.get().minus(brokerCpu).toNanos() / 1e3 / events;
-            return new Run(rate, cpuMicros, brokerMicros, maxRss.get());
+            return new Run(rate, cpuMicros, brokerMicros, maxRss.get(), maxPunctuation.get());
         } finally {
             stop.set(true);
             sampler.join();
@@ -120,9 +144,10 @@ record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cache
                 String input = entry.getValue();
                 Run run = drainSampling(harness, Pipeline.scheduler(harness.bootstrap, input, Harness.runId(), harness.dir,
                         harness.triggers, settings), input, events);
-                System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, CPU %.1f µs/record (broker %.1f), max RSS %.0f MiB%n",
+                System.err.printf(Locale.ROOT, "S3 %s %s: %.0f records/s, CPU %.1f µs/record (broker %.1f), max RSS %.0f MiB,"
+                                + " longest punctuation %.1f ms%n",
                         Harness.round(rep), variant, run.recordsPerSecond(), run.cpuMicrosPerRecord(),
-                        run.brokerCpuMicrosPerRecord(), run.maxRssBytes() / 1048576);
+                        run.brokerCpuMicrosPerRecord(), run.maxRssBytes() / 1048576, run.maxPunctuationMillis());
                 if (rep >= 0) {
                     results.computeIfAbsent(variant, k -> new ArrayList<>()).add(run);
                 }
@@ -140,8 +165,8 @@ record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cache
                 nonHeap / 1048576);
         harness.line("");
         harness.line("| sources | records/s median (min–max) | CPU µs/record | broker CPU µs/record "
-                + "| max RSS MiB median (min–max) | ÷ 1,000 sources, per repetition |");
-        harness.line("|---|---:|---:|---:|---:|---:|");
+                + "| max RSS MiB median (min–max) | longest punctuation ms | ÷ 1,000 sources, per repetition |");
+        harness.line("|---|---:|---:|---:|---:|---:|---:|");
         List<Run> baseline = results.get("1,000 sources");
         for (Map.Entry<String, List<Run>> variant : results.entrySet()) {
             List<Run> runs = variant.getValue();
@@ -149,11 +174,12 @@ record CardinalityScenario(int events, int reps, int rocksdbMemoryMib, int cache
             for (int rep = 0; rep < reps; rep++) {
                 ratios.add(runs.get(rep).recordsPerSecond() / baseline.get(rep).recordsPerSecond());
             }
-            harness.line("| %s | %s | %s | %s | %s | %s |", variant.getKey(),
+            harness.line("| %s | %s | %s | %s | %s | %s | %s |", variant.getKey(),
                     Stats.spread(runs.stream().map(Run::recordsPerSecond).toList(), "%,.0f"),
                     Stats.spread(runs.stream().map(Run::cpuMicrosPerRecord).toList(), "%.1f"),
                     Stats.spread(runs.stream().map(Run::brokerCpuMicrosPerRecord).toList(), "%.1f"),
                     Stats.spread(runs.stream().map(r -> r.maxRssBytes() / 1048576).toList(), "%,.0f"),
+                    Stats.spread(runs.stream().map(Run::maxPunctuationMillis).toList(), "%.1f"),
                     Stats.spread(ratios, "%.2f"));
         }
     }
