@@ -89,13 +89,15 @@ class SourceLimiterTopologyTest {
             fixture.send("e-" + i, String.format("idle-%04d", i), Duration.ofMillis(i / 10));
         }
         assertThat(sourceStates()).isEqualTo(2_500);
-        // their window has passed: every bucket of stream time, the cursor looks at 1,000 more of them
+        // their window has passed in stream time; every bucket of the wall clock the cursor looks at 1,000
         fixture.send("tick-1", "heartbeat", Duration.ofSeconds(15));
+        assertThat(sourceStates()).as("nothing looked at before the wall clock's bucket").isEqualTo(2_501);
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         // in key order: the first slice holds "heartbeat", which is not idle, and 999 idle ones
         assertThat(sourceStates()).as("one slice forgotten, not the whole store").isEqualTo(2_501 - 999);
-        fixture.send("tick-2", "heartbeat", Duration.ofSeconds(16));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(sourceStates()).isEqualTo(2_501 - 1_999);
-        fixture.send("tick-3", "heartbeat", Duration.ofSeconds(17));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(sourceStates()).as("the heartbeat, which is not idle").isEqualTo(1);
     }
 

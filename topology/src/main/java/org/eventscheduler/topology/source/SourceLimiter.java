@@ -51,9 +51,9 @@ import org.eventscheduler.topology.pause.PauseRecord;
  */
 final class SourceLimiter implements Processor<byte[], SourceInput, String, SourceDecision>, HeldWork.Outlet {
     /**
-     * Sources whose state no longer matters are looked for by a cursor over the state store, this many at
-     * every bucket of stream time: a whole store is walked a slice at a time (a million sources in about
-     * 17 minutes with one-second buckets), and no punctuation does more than this much of it.
+     * Sources whose state no longer matters are looked for by a cursor over the state store, this many every
+     * bucket of the wall clock: a whole store is walked a slice at a time (a million sources in about 17
+     * minutes with one-second buckets), and no punctuation does more than this much of it.
      */
     static final int IDLE_SCAN_PER_BUCKET = 1_000;
     /** How often (wall clock) the latest processed event time of the task is published for the health endpoint. */
@@ -97,7 +97,10 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueSources);
         this.clock = new TaskClock(timing.window().bucketMillis());
         context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
-        context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::forgetIdleSources);
+        // on the wall clock: a task catching up on a backlog moves its stream time on many times faster
+        // than the wall clock, and a look every bucket of stream time would take its share of it many times
+        context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME,
+                wallNow -> forgetIdleSources(context.currentStreamTimeMs()));
         context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> publishProgress());
     }
 
@@ -389,6 +392,9 @@ final class SourceLimiter implements Processor<byte[], SourceInput, String, Sour
     }
 
     private void forgetIdleSources(long streamTime) {
+        if (streamTime < 0) {
+            return;
+        }
         long windowStart = timing.window().bucketOf(streamTime) - timing.window().buckets() + 1;
         long resetMillis = timing.policy().pauseCountResetAfter().toMillis();
         stores.forgetSome((source, state) -> state.isForgettable(streamTime, windowStart, resetMillis,
