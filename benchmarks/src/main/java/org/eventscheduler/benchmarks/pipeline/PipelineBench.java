@@ -34,7 +34,7 @@ public final class PipelineBench {
             case "s5" -> new LatencyScenario(options.integer("rate", 1000), options.integer("reps", 2),
                     options.integer("seconds", 20));
             case "s6" -> new HealthUnderLoadScenario(options.integer("events", 300_000), options.integer("reps", 2));
-            case "s7" -> new ContainmentScenario(options.integer("reps", 2));
+            case "s7" -> new ContainmentScenario(options.integer("reps", 2), options.integer("storm-rate", 0));
             case "s8" -> new BacklogScenario(options.integer("events", 20_000), options.integer("reps", 2));
             case "s9" -> new StormScenario("s9", options.integer("events", 1_000_000), options.integer("reps", 2),
                     options.integer("invalid-every", 0));
