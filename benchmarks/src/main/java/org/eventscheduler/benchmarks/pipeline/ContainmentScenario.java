@@ -75,15 +75,19 @@ record ContainmentScenario(int reps, int stormRate) implements PipelineBench.Sce
         List<Double> recoveries = new ArrayList<>();
         List<Double> achievedRates = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
-            List<Sample> quiet = runOnce(harness, calm, false, rate, new double[2], new double[1]);
+            double[] quietWindow = new double[2];
+            List<Sample> quiet = runOnce(harness, calm, false, rate, quietWindow, new double[1]);
             double[] pause = new double[2];
             double[] achieved = new double[1];
             List<Sample> storm = runOnce(harness, calm, true, rate, pause, achieved);
-            long stormStart = storm.isEmpty() ? 0 : (long) pause[1];
-            double othersQuietP99 = p99(quiet, false, stormStart, stormStart + STORM_SECONDS * 1000L);
+            long stormStart = (long) pause[1];
+            long quietStart = (long) quietWindow[1];
+            double othersQuietP99 = p99(quiet, false, quietStart, quietStart + STORM_SECONDS * 1000L);
             double othersStormP99 = p99(storm, false, stormStart, stormStart + STORM_SECONDS * 1000L);
             double sameQuietP99 = p99(quiet, true, 0, Long.MAX_VALUE);
             double recovery = recovery(storm, sameQuietP99, (long) pause[0], stormStart + STORM_SECONDS * 1000L);
+            Harness.progress("S7 rep %d: the storm partition's calm p99 by second after the pause: %s", rep + 1,
+                    bySecond(storm, (long) pause[0], stormStart + STORM_SECONDS * 1000L));
             pauses.add(new double[] {pause[0] - stormStart});
             othersStorm.add(othersStormP99);
             othersQuiet.add(othersQuietP99);
@@ -118,6 +122,20 @@ record ContainmentScenario(int reps, int stormRate) implements PipelineBench.Sce
         harness.line("| storm's partition: calm p99 without a storm (ms) | %s |", Stats.spread(sameQuiet, "%.0f"));
         harness.line("| storm's partition: back within 1.2 × that p99 after the pause (s; target ≤ 10) | %s |",
                 Stats.spread(recoveries.stream().map(r -> r / 1000).toList(), "%.1f"));
+    }
+
+    /** The storm partition's calm p99 of each second from {@code from} to {@code until}, for the progress line. */
+    private static String bySecond(List<Sample> samples, long from, long until) {
+        TreeMap<Long, List<Long>> bySecond = new TreeMap<>();
+        for (Sample sample : samples) {
+            if (sample.sharesPartition() && sample.sentAt() >= from && sample.sentAt() < until) {
+                bySecond.computeIfAbsent((sample.sentAt() - from) / 1000, k -> new ArrayList<>()).add(sample.latency());
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        bySecond.forEach((second, latencies) -> line.append(second).append(':')
+                .append(Math.round(Stats.percentile(latencies, 99))).append(' '));
+        return line.toString().trim();
     }
 
     /** The p99 latency of the calm samples of one group sent in {@code [from, to)}; NaN when none. */
