@@ -464,8 +464,12 @@ public final class GuardState {
     }
 
     private static String string(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.getInt()];
-        buffer.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        int length = buffer.getInt();
+        if (length == 0) {
+            return "";
+        }
+        String text = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+        buffer.position(buffer.position() + length);
+        return text;
     }
 }

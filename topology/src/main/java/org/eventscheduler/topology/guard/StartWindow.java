@@ -29,12 +29,13 @@ final class StartWindow {
         this.headBucket = headBucket;
         this.counts = new int[slots];
         this.lastAt = new long[slots];
-        Arrays.fill(lastAt, NONE);
     }
 
     /** An empty window of {@code buckets} buckets (and the one before them), its newest {@code headBucket}. */
     static StartWindow empty(long headBucket, int buckets) {
-        return new StartWindow(headBucket, buckets + 1);
+        StartWindow window = new StartWindow(headBucket, buckets + 1);
+        Arrays.fill(window.lastAt, NONE);
+        return window;
     }
 
     long headBucket() {
