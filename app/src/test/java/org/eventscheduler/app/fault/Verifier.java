@@ -43,7 +43,11 @@ import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;
 import org.eventscheduler.topology.StoreNames;
-import org.eventscheduler.topology.hold.HeldPage;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eventscheduler.topology.guard.GuardStateSerde;
+import org.eventscheduler.topology.guard.HeldWork;
 import org.eventscheduler.topology.hold.HeldRecord;
 import org.eventscheduler.topology.Topics;
 import org.eventscheduler.topology.trigger.TriggerDefinitions;
@@ -110,9 +114,9 @@ public final class Verifier {
         List<ConsumerRecord<byte[], byte[]>> inputs = readAll(topics.ingress());
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byOrigin = new HashMap<>();
         Map<String, Integer> heldBySource = new HashMap<>();
-        stillHeld(StoreNames.HELD_SOURCES).forEach(r -> heldBySource.merge(origin(r), 1, Integer::sum));
+        stillHeld(StoreNames.SOURCE_STATES, StoreNames.HELD_SOURCES).forEach(r -> heldBySource.merge(origin(r), 1, Integer::sum));
         Map<String, List<String>> heldByTrigger = new HashMap<>();
-        stillHeld(StoreNames.HELD_TRIGGERS).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
+        stillHeld(StoreNames.TRIGGER_STATES, StoreNames.HELD_TRIGGERS).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
                 .add(new String(r.key(), StandardCharsets.UTF_8)));
         for (String topic : List.of(topics.accepted(), topics.dlq(), topics.workflowStarts())) {
             for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
@@ -315,17 +319,55 @@ public final class Verifier {
         return header(record, SchedulerHeaders.ENTITY).filter(entity -> entity.startsWith("source:")).isPresent();
     }
 
-    /** What the instances still hold: the live entries of a held store's changelog, read to its end. */
-    private List<HeldRecord> stillHeld(String store) {
-        Map<java.nio.ByteBuffer, byte[]> live = new java.util.LinkedHashMap<>();
+    /**
+     * What the instances still hold: each entity's held records, as its state in {@code statesStore}'s
+     * changelog says, read from the live pages of {@code heldStore}'s changelog (a page keeps records
+     * already taken until its last is taken: the state says which are still held).
+     */
+    private List<HeldRecord> stillHeld(String statesStore, String heldStore) {
+        Map<Bytes, byte[]> pages = live(heldStore);
+        GuardStateSerde serde = new GuardStateSerde(config.rateWindow());
+        List<HeldRecord> held = new ArrayList<>();
+        live(statesStore).forEach((id, state) -> held.addAll(HeldWork.peek(new Pages(pages),
+                new String(id.get(), StandardCharsets.UTF_8), serde.deserializer().deserialize(statesStore, state),
+                Integer.MAX_VALUE)));
+        return held;
+    }
+
+    /** The live entries of a store's changelog, read to its end. */
+    private Map<Bytes, byte[]> live(String store) {
+        Map<Bytes, byte[]> live = new java.util.LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : readAll(config.kafka().applicationId() + "-" + store + "-changelog")) {
             if (record.value() == null) {
-                live.remove(java.nio.ByteBuffer.wrap(record.key()));
+                live.remove(Bytes.wrap(record.key()));
             } else {
-                live.put(java.nio.ByteBuffer.wrap(record.key()), record.value());
+                live.put(Bytes.wrap(record.key()), record.value());
             }
         }
-        return live.values().stream().flatMap(page -> HeldPage.records(page).stream()).toList();
+        return live;
+    }
+
+    /** The held pages read from a changelog, as the store {@link HeldWork#peek} reads (only its gets). */
+    private record Pages(Map<Bytes, byte[]> pages) implements ReadOnlyKeyValueStore<Bytes, byte[]> {
+        @Override
+        public byte[] get(Bytes key) {
+            return pages.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+            throw new UnsupportedOperationException("peek reads pages by key");
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> all() {
+            throw new UnsupportedOperationException("peek reads pages by key");
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return pages.size();
+        }
     }
 
     private static String origin(HeldRecord record) {
