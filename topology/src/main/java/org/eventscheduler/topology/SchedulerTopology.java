@@ -49,12 +49,17 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  *              │ held → held-sources (audit → scheduler.throttled; ends → DLQ)  pause/resume → scheduler.paused  │
  *              │                                          unusable by a trigger → DLQ ←───────────┤
  *              │                                                                                  ▼
- *              │                                                         trigger-matcher ── matches ─┐
- * workflow.start-results ── results ────────────────────────────────────────────────────────────────────┤
- * scheduler.control ── trigger commands ────────────────────────────────────────────────────────────────┴→ by-trigger
- *                                                                                                            ▼
- *            trigger-stage [trigger-states, paused-triggers] ── starts → workflow.starts
- *                 held → held-triggers (audit → scheduler.throttled; ends → DLQ)   pause/resume → scheduler.paused
+ *              │                                                         trigger-matcher ─┬─ matches of shared triggers ─┐
+ *              │                                                                          └─ matches of pinned triggers ┐│
+ * workflow.start-results ── results ─┬─ of pinned triggers ─┐                                                       ││
+ * scheduler.control ── trigger cmds ─┤                      └→ by-trigger-source (keyed by the trigger's source) ─┐  ││
+ *                                    └─ of shared triggers ──────────────────────────────────────────────────────┼──┼┴→ by-trigger
+ *                                                                                                                  ▼  ▼        ▼
+ *   (same task as the source-limiter) pinned-trigger-stage [pinned-trigger-states, paused-pinned-triggers,      trigger-stage
+ *                                       held-pinned-triggers, pinned-trigger-homes] ── starts → workflow.starts  [trigger-states,
+ *                                                                                                                 paused-triggers,
+ *   both stages: held → held-(pinned-)triggers (audit → scheduler.throttled; ends → DLQ)                          held-triggers]
+ *                pause/resume → scheduler.paused; starts → workflow.starts                                        ── starts → workflow.starts
  * </pre>
  */
 public final class SchedulerTopology {
@@ -87,9 +92,6 @@ public final class SchedulerTopology {
         KStream<byte[], SourceInput> sourceCommands = commands.get("control-sources")
                 .map((key, command) -> KeyValue.pair(command.entityId().getBytes(StandardCharsets.UTF_8),
                         (SourceInput) new SourceControl(command)), Named.as("source-command-by-source"));
-        KStream<String, TriggerInput> triggerCommands = commands.get("control-triggers")
-                .map((key, command) -> KeyValue.pair(command.entityId(),
-                        (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"));
 
         // ingress: read as it arrived; the router parses it (unless its key names a source that holds every
         // record); events keyed by their source go straight to the limiter, the rest through by-source
@@ -135,47 +137,93 @@ public final class SchedulerTopology {
                 .mapValues(decision -> ((SourceDecision.PauseChanged) decision).record(), Named.as("pause-change-value"))
                 .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde()).withName("paused-sink"));
 
-        // triggers: matches, start results and trigger commands, partitioned by trigger id
-        KStream<String, TriggerInput> matches = admitted.process(TriggerStages.matcher(), Named.as("trigger-matcher"));
+        // triggers: a pinned trigger (one exact source) is guarded in its source's task, from the matches the
+        // matcher makes there, and its start results and commands reach it through by-trigger-source; every
+        // other trigger is guarded behind by-trigger, partitioned by trigger id
+        Map<String, KStream<String, TriggerInput>> matches = admitted
+                .process(TriggerStages.matcher(), Named.as("trigger-matcher"))
+                .split(Named.as("matches-"))
+                .branch((id, match) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
+                .defaultBranch(Branched.as("shared"));
         TriggerStages.deadLetterUnusable(admitted);
-        KStream<String, TriggerInput> results = builder
+        Map<String, KStream<String, TriggerInput>> results = builder
                 .stream(topics.startResults(), Consumed.with(Serdes.ByteArray(), TriggerStages.startResultSerde())
                         .withName("start-results"))
                 .map((key, result) -> KeyValue.pair(result.triggerId(), (TriggerInput) result),
-                        Named.as("result-by-trigger"));
-        Map<String, KStream<String, TriggerDecision>> triggerDecisions = matches
-                .merge(results, Named.as("with-start-results"))
-                .merge(triggerCommands, Named.as("with-trigger-commands"))
+                        Named.as("result-by-trigger"))
+                .split(Named.as("results-"))
+                .branch((id, result) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
+                .defaultBranch(Branched.as("shared"));
+        Map<String, KStream<String, TriggerInput>> triggerCommands = commands.get("control-triggers")
+                .map((key, command) -> KeyValue.pair(command.entityId(),
+                        (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"))
+                .split(Named.as("trigger-commands-"))
+                .branch((id, command) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
+                .defaultBranch(Branched.as("shared"));
+
+        KStream<String, TriggerDecision> shared = matches.get("matches-shared")
+                .merge(results.get("results-shared"), Named.as("with-start-results"))
+                .merge(triggerCommands.get("trigger-commands-shared"), Named.as("with-trigger-commands"))
                 .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(triggerSerde))
                 .process(TriggerStages.stage(config.guardTiming(), registry, metrics), Named.as("trigger-stage"),
-                        TriggerStages.STORES)
-                .split(Named.as("trigger-"))
+                        TriggerStages.STORES);
+        writeTriggerDecisions(shared, "trigger-", topics);
+
+        KStream<String, TriggerInput> pinnedInputs = results.get("results-pinned")
+                .merge(triggerCommands.get("trigger-commands-pinned"), Named.as("pinned-results-and-commands"))
+                .selectKey((id, input) -> TriggerStages.pinnedSourceOf(registry, id), Named.as("key-by-trigger-source"))
+                .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER_SOURCE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(triggerSerde))
+                .selectKey((source, input) -> input.triggerId(), Named.as("pinned-key-by-trigger"));
+        KStream<String, TriggerDecision> pinned = matches.get("matches-pinned")
+                .merge(pinnedInputs, Named.as("pinned-trigger-inputs"))
+                .process(TriggerStages.pinnedStage(config.guardTiming(), registry, metrics),
+                        Named.as("pinned-trigger-stage"), TriggerStages.PINNED_STORES);
+        writeTriggerDecisions(pinned, "pinned-trigger-", topics);
+        return builder.build();
+    }
+
+    /**
+     * Writes what a trigger stage decided: starts to {@code workflow.starts}, held starts that end to the
+     * DLQ, hold notices to {@code scheduler.throttled}, pause changes to {@code scheduler.paused}, an
+     * operator's pause carried to a moved trigger's new home to {@code scheduler.control}. Each
+     * stage has its own sinks (named with {@code prefix}): one stream of both would join their
+     * sub-topologies into one.
+     */
+    private static void writeTriggerDecisions(KStream<String, TriggerDecision> decisions, String prefix, Topics topics) {
+        Map<String, KStream<String, TriggerDecision>> split = decisions
+                .split(Named.as(prefix))
                 .branch((id, decision) -> decision instanceof TriggerDecision.Start, Branched.as("starts"))
                 .branch((id, decision) -> decision instanceof TriggerDecision.DeadLettered, Branched.as("dead-letters"))
                 .branch((id, decision) -> decision instanceof TriggerDecision.HoldNoticed, Branched.as("hold-notices"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.Commanded, Branched.as("commands"))
                 .defaultBranch(Branched.as("pause-changes"));
-        triggerDecisions.get("trigger-starts")
-                .mapValues(decision -> ((TriggerDecision.Start) decision).match(), Named.as("start-value"))
+        split.get(prefix + "commands")
+                .mapValues(decision -> ((TriggerDecision.Commanded) decision).command(), Named.as(prefix + "command-value"))
+                .to(topics.control(), Produced.with(Serdes.String(), new ControlCommandSerde())
+                        .withName(prefix + "control-sink"));
+        split.get(prefix + "starts")
+                .mapValues(decision -> ((TriggerDecision.Start) decision).match(), Named.as(prefix + "start-value"))
                 .to(topics.workflowStarts(), Produced.with(Serdes.String(), TriggerStages.startWriter())
-                        .withName("workflow-starts-sink"));
-        triggerDecisions.get("trigger-dead-letters")
+                        .withName(prefix + "workflow-starts-sink"));
+        split.get(prefix + "dead-letters")
                 .map((id, decision) -> KeyValue.pair(((TriggerDecision.DeadLettered) decision).key(),
-                        ((TriggerDecision.DeadLettered) decision).value()), Named.as("held-start-dead-letter"))
+                        ((TriggerDecision.DeadLettered) decision).value()), Named.as(prefix + "held-start-dead-letter"))
                 .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName("trigger-held-dlq-sink"));
-        triggerDecisions.get("trigger-hold-notices")
+                        .withName(prefix + "held-dlq-sink"));
+        split.get(prefix + "hold-notices")
                 .mapValues(decision -> ((TriggerDecision.HoldNoticed) decision).notice(),
-                        Named.as("trigger-hold-notice-value"))
+                        Named.as(prefix + "hold-notice-value"))
                 .to(topics.throttled(), Produced.with(Serdes.String(), HoldNotice.serde())
-                        .withName("trigger-throttled-sink"));
-        triggerDecisions.get("trigger-pause-changes")
+                        .withName(prefix + "throttled-sink"));
+        split.get(prefix + "pause-changes")
                 .mapValues(decision -> ((TriggerDecision.PauseChanged) decision).record(),
-                        Named.as("trigger-pause-change-value"))
+                        Named.as(prefix + "pause-change-value"))
                 .to(topics.paused(), Produced.with(Serdes.String(), new PauseRecordSerde())
-                        .withName("trigger-paused-sink"));
-        return builder.build();
+                        .withName(prefix + "paused-sink"));
     }
 
     /**

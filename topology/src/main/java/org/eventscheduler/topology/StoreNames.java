@@ -18,6 +18,17 @@ public final class StoreNames {
     public static final String HELD_SOURCES = "held-sources";
     /** Workflow starts held back by their trigger's safeguards, by (trigger, queue, sequence number). */
     public static final String HELD_TRIGGERS = "held-triggers";
+    /**
+     * Per trigger pinned to one source (its definition names an exact {@code source}): its guard state,
+     * in the task of that source, beside the source's own.
+     */
+    public static final String PINNED_TRIGGER_STATES = "pinned-trigger-states";
+    /** Pinned triggers that are paused with a time to check, in the task of their source. */
+    public static final String PAUSED_PINNED_TRIGGERS = "paused-pinned-triggers";
+    /** Workflow starts held back by a pinned trigger's safeguards, in the task of its source. */
+    public static final String HELD_PINNED_TRIGGERS = "held-pinned-triggers";
+    /** Each pinned trigger's source, as its task last saw it: where its state was made, to notice a move. */
+    public static final String PINNED_TRIGGER_HOMES = "pinned-trigger-homes";
     /** Global: the raw JSON definition of every trigger, keyed by trigger id. */
     public static final String TRIGGER_DEFINITIONS = "trigger-definitions";
     /**
@@ -27,6 +38,12 @@ public final class StoreNames {
     public static final String BY_SOURCE = "by-source";
     /** The repartition topic that routes matches, start results and trigger commands to the trigger's partition. */
     public static final String BY_TRIGGER = "by-trigger";
+
+    /**
+     * The repartition topic that routes start results and operator commands of pinned triggers to the
+     * partition of the trigger's source.
+     */
+    public static final String BY_TRIGGER_SOURCE = "by-trigger-source";
 
     private StoreNames() {
     }

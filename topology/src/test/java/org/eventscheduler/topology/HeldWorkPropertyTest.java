@@ -34,6 +34,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.guard.GuardStateSerde;
 import org.eventscheduler.topology.guard.LimitAction;
 import org.eventscheduler.topology.guard.RateLimit;
@@ -99,9 +100,14 @@ class HeldWorkPropertyTest {
             "discarded-by-operator");
     /** The stores on disk: flushed and closed by a stop, opened from their files by a start. */
     private static final List<String> STORES_ON_DISK = List.of(StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES,
-            StoreNames.HELD_SOURCES, StoreNames.HELD_TRIGGERS, StoreNames.TRIGGER_DEFINITIONS);
+            StoreNames.HELD_SOURCES, StoreNames.HELD_TRIGGERS, StoreNames.HELD_PINNED_TRIGGERS,
+            StoreNames.TRIGGER_DEFINITIONS);
     /** The stores in memory, restored from their changelogs. */
-    private static final List<String> STORES_IN_MEMORY = List.of(StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS);
+    private static final List<String> STORES_IN_MEMORY = List.of(StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
+            StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES);
+    /** The stores of both homes of a trigger: t-0 is shared (any source), t-1 pinned to s-1. */
+    private static final List<TriggerHome.Stores> TRIGGER_HOMES = List.of(TriggerHome.Stores.SHARED,
+            TriggerHome.Stores.PINNED);
     private static final GuardStateSerde STATE_SERDE = new GuardStateSerde(WINDOW);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -370,8 +376,8 @@ class HeldWorkPropertyTest {
             fixture = new TopologyFixture(config, fixture.stateDir(), T0.plusMillis(now));
             restoreStoresInMemory();
             restarts.add(clock());
-            changelogs.get(StoreNames.PAUSED_TRIGGERS).keySet().forEach(trigger -> {
-                overlookedEntry.put(trigger, pausedTriggers().get(trigger));
+            TRIGGER_HOMES.stream().flatMap(home -> changelogs.get(home.paused()).keySet().stream()).forEach(trigger -> {
+                overlookedEntry.put(trigger, pausedEntry(trigger));
                 overlookedSince.putIfAbsent(trigger, clock());
             });
             // Kafka commits the task's stream time with its offsets; the new driver learns it from a record
@@ -486,7 +492,7 @@ class HeldWorkPropertyTest {
         /** Notes the records each entity keeps now (a resume kept them): the first of what it holds. */
         private void noteKeptRecords() {
             for (Entity entity : entities) {
-                GuardState state = states(entity.type()).get(entity.id());
+                GuardState state = fixture.state(entity.type(), entity.id()).orElse(null);
                 if (state != null && state.heldKept() > 0) {
                     fixture.heldRecords(entity.type(), entity.id()).subList(0, (int) state.heldKept())
                             .forEach(held -> kept.add(entity.key() + "/" + heldEventId(entity.type(), held)));
@@ -497,7 +503,7 @@ class HeldWorkPropertyTest {
         /** A trigger overlooked since a restart is back in the due checks once its paused-index entry changed. */
         private void noteWhatTheTriggerStageLooksAt() {
             for (String trigger : List.copyOf(overlookedSince.keySet())) {
-                if (!Objects.equals(pausedTriggers().get(trigger), overlookedEntry.get(trigger))) {
+                if (!Objects.equals(pausedEntry(trigger), overlookedEntry.get(trigger))) {
                     overlooked.computeIfAbsent(trigger, t -> new ArrayList<>())
                             .add(new long[] {overlookedSince.remove(trigger), clock()});
                     overlookedEntry.remove(trigger);
@@ -511,17 +517,19 @@ class HeldWorkPropertyTest {
                     .anyMatch(trigger -> !fixture.heldRecords(EntityType.TRIGGER, trigger.id()).isEmpty());
         }
 
-        private KeyValueStore<String, Long> pausedTriggers() {
-            return fixture.driver.getKeyValueStore(StoreNames.PAUSED_TRIGGERS);
+        /** The trigger's entry in the paused index of its home; null when it has none. */
+        private Long pausedEntry(String trigger) {
+            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+                Long entry = fixture.driver.<String, Long>getKeyValueStore(home.paused()).get(trigger);
+                if (entry != null) {
+                    return entry;
+                }
+            }
+            return null;
         }
 
         private boolean somethingHeld() {
             return !fixture.allHeld(EntityType.SOURCE).isEmpty() || !fixture.allHeld(EntityType.TRIGGER).isEmpty();
-        }
-
-        private KeyValueStore<String, GuardState> states(EntityType type) {
-            return fixture.driver.getKeyValueStore(
-                    type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
         }
 
         // ---- restarts
@@ -543,27 +551,33 @@ class HeldWorkPropertyTest {
 
         /** What a restore would bring back is what the stores hold. */
         private void assertChangelogsHoldWhatTheStoresHold() {
-            Map<String, Bytes> states = new HashMap<>();
-            states(EntityType.TRIGGER).all().forEachRemaining(entry ->
-                    states.put(entry.key, Bytes.wrap(STATE_SERDE.serializer().serialize(null, entry.value))));
-            Map<String, Bytes> paused = new HashMap<>();
             LongSerializer longs = new LongSerializer();
-            fixture.driver.<String, Long>getKeyValueStore(StoreNames.PAUSED_TRIGGERS).all().forEachRemaining(entry ->
-                    paused.put(entry.key, Bytes.wrap(longs.serialize(null, entry.value))));
-            assertThat(changelogs.get(StoreNames.TRIGGER_STATES)).as("%s: the trigger states' changelog", this)
-                    .isEqualTo(states);
-            assertThat(changelogs.get(StoreNames.PAUSED_TRIGGERS)).as("%s: the paused triggers' changelog", this)
-                    .isEqualTo(paused);
+            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+                Map<String, Bytes> states = new HashMap<>();
+                fixture.driver.<String, GuardState>getKeyValueStore(home.states()).all().forEachRemaining(entry ->
+                        states.put(entry.key, Bytes.wrap(STATE_SERDE.serializer().serialize(null, entry.value))));
+                Map<String, Bytes> paused = new HashMap<>();
+                fixture.driver.<String, Long>getKeyValueStore(home.paused()).all().forEachRemaining(entry ->
+                        paused.put(entry.key, Bytes.wrap(longs.serialize(null, entry.value))));
+                assertThat(changelogs.get(home.states())).as("%s: the changelog of %s", this, home.states())
+                        .isEqualTo(states);
+                assertThat(changelogs.get(home.paused())).as("%s: the changelog of %s", this, home.paused())
+                        .isEqualTo(paused);
+            }
         }
 
         private void restoreStoresInMemory() {
-            KeyValueStore<String, GuardState> states = states(EntityType.TRIGGER);
-            changelogs.get(StoreNames.TRIGGER_STATES).forEach((id, bytes) ->
-                    states.put(id, STATE_SERDE.deserializer().deserialize(null, bytes.get())));
-            KeyValueStore<String, Long> paused = fixture.driver.getKeyValueStore(StoreNames.PAUSED_TRIGGERS);
             LongDeserializer longs = new LongDeserializer();
-            changelogs.get(StoreNames.PAUSED_TRIGGERS).forEach((id, bytes) ->
-                    paused.put(id, longs.deserialize(null, bytes.get())));
+            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+                KeyValueStore<String, GuardState> states = fixture.driver.getKeyValueStore(home.states());
+                changelogs.get(home.states()).forEach((id, bytes) ->
+                        states.put(id, STATE_SERDE.deserializer().deserialize(null, bytes.get())));
+                KeyValueStore<String, Long> paused = fixture.driver.getKeyValueStore(home.paused());
+                changelogs.get(home.paused()).forEach((id, bytes) -> paused.put(id, longs.deserialize(null, bytes.get())));
+            }
+            KeyValueStore<String, String> homes = fixture.driver.getKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES);
+            changelogs.get(StoreNames.PINNED_TRIGGER_HOMES).forEach((id, bytes) ->
+                    homes.put(id, new String(bytes.get(), java.nio.charset.StandardCharsets.UTF_8)));
         }
 
         // ---- the properties

@@ -25,6 +25,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.guard.GuardTiming;
 import org.eventscheduler.topology.guard.HeldWork;
 import org.eventscheduler.topology.hold.HeldPage;
@@ -175,45 +176,61 @@ public final class TopologyFixture implements AutoCloseable {
 
     /** The records {@code id} holds now, as its state says. */
     public long held(EntityType type, String id) {
-        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
-                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
-        GuardState state = states.get(id);
-        return state == null ? 0 : state.heldCount();
+        return state(type, id).map(GuardState::heldCount).orElse(0L);
+    }
+
+    /** The guard state of {@code id}, wherever it lives (a trigger's in its home's store). */
+    public java.util.Optional<GuardState> state(EntityType type, String id) {
+        return homeStores(type, id).map(names -> driver.<String, GuardState>getKeyValueStore(names.states()).get(id));
+    }
+
+    /**
+     * The stores of {@code id}: a source's, or those of the trigger's home that has a state for it (a
+     * pinned trigger's in its source's task, a shared one's behind by-trigger); empty when none has.
+     */
+    public java.util.Optional<TriggerHome.Stores> homeStores(EntityType type, String id) {
+        List<TriggerHome.Stores> candidates = type == EntityType.SOURCE
+                ? List.of(new TriggerHome.Stores(StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES, StoreNames.HELD_SOURCES))
+                : List.of(TriggerHome.Stores.PINNED, TriggerHome.Stores.SHARED);
+        for (TriggerHome.Stores names : candidates) {
+            if (driver.<String, GuardState>getKeyValueStore(names.states()).get(id) != null) {
+                return java.util.Optional.of(names);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The records {@code id} holds now, read from its held store, oldest first. */
     public List<HeldRecord> heldRecords(EntityType type, String id) {
-        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
-                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
-        GuardState state = states.get(id);
-        if (state == null) {
-            return List.of();
-        }
-        return HeldWork.peek(driver.getKeyValueStore(
-                type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS), id, state, Integer.MAX_VALUE);
+        return homeStores(type, id).map(names -> HeldWork.peek(driver.getKeyValueStore(names.held()), id,
+                driver.<String, GuardState>getKeyValueStore(names.states()).get(id), Integer.MAX_VALUE)).orElse(List.of());
     }
 
-    /** Every record a kind of entity holds, as the entities' states say, read from its held store. */
+    /** Every record a kind of entity holds, as the entities' states say, read from its held stores. */
     public List<HeldRecord> allHeld(EntityType type) {
-        KeyValueStore<String, GuardState> states = driver.getKeyValueStore(
-                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES);
         List<HeldRecord> records = new ArrayList<>();
-        try (var all = states.all()) {
-            all.forEachRemaining(entry -> records.addAll(heldRecords(type, entry.key)));
+        for (String name : type == EntityType.SOURCE ? List.of(StoreNames.SOURCE_STATES)
+                : List.of(StoreNames.PINNED_TRIGGER_STATES, StoreNames.TRIGGER_STATES)) {
+            KeyValueStore<String, GuardState> states = driver.getKeyValueStore(name);
+            try (var all = states.all()) {
+                all.forEachRemaining(entry -> records.addAll(heldRecords(type, entry.key)));
+            }
         }
         return records;
     }
 
     /**
-     * Every record in a kind of entity's held store, whatever the states say: with the records already
+     * Every record in a kind of entity's held stores, whatever the states say: with the records already
      * taken that a page keeps until its last is taken.
      */
     public List<HeldRecord> storedHeld(EntityType type) {
-        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(
-                type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS);
         List<HeldRecord> records = new ArrayList<>();
-        try (var all = store.all()) {
-            all.forEachRemaining(entry -> records.addAll(HeldPage.records(entry.value)));
+        for (String name : type == EntityType.SOURCE ? List.of(StoreNames.HELD_SOURCES)
+                : List.of(StoreNames.HELD_PINNED_TRIGGERS, StoreNames.HELD_TRIGGERS)) {
+            KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(name);
+            try (var all = store.all()) {
+                all.forEachRemaining(entry -> records.addAll(HeldPage.records(entry.value)));
+            }
         }
         return records;
     }

@@ -5,6 +5,8 @@ import org.eventscheduler.topology.guard.GuardView;
 import org.eventscheduler.topology.guard.RateWindow;
 import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.source.SourcePolicy;
+import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.trigger.TriggerPolicy;
 
 /** The limits that apply to an entity, to show its state against them. */
@@ -27,5 +29,24 @@ public final class EntityPolicies {
     public GuardView triggerView(String id, GuardState state) {
         TriggerPolicy policy = triggers.policyOf(id);
         return GuardView.of(state, window, policy.rateLimit(), policy.breaker());
+    }
+
+    /** Where the state of a source or trigger lives: its stores, and the key whose partition owns it. */
+    public record Home(TriggerHome.Stores stores, String partitionKey) {
+    }
+
+    /**
+     * The home of {@code id}: a source's stores, by its id; a trigger's pinned to its source's task or
+     * shared behind by-trigger, as its valid definition says ({@link TriggerHome}).
+     */
+    public Home home(EntityType type, String id) {
+        return switch (type) {
+            case SOURCE -> new Home(TriggerHome.Stores.SOURCES, id);
+            case TRIGGER -> {
+                TriggerHome home = triggers.trigger(id).map(trigger -> TriggerHome.of(trigger.definition()))
+                        .orElse(TriggerHome.shared());
+                yield new Home(home.stores(), home.partitionKey(id));
+            }
+        };
     }
 }

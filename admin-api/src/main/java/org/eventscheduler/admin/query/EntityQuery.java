@@ -20,7 +20,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eventscheduler.topology.SchedulerHeaders;
-import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.GuardView;
 import org.eventscheduler.topology.guard.HeldWork;
@@ -29,8 +28,8 @@ import org.eventscheduler.topology.pause.EntityType;
 
 /**
  * The state of one source or trigger, and what it holds back, read from the instance that owns its key
- * ({@code queryMetadataForKey}): locally when that is this instance, else from the owner's
- * {@code /internal} endpoint.
+ * ({@code queryMetadataForKey}; a pinned trigger's key is its source's, {@link EntityPolicies#home}):
+ * locally when that is this instance, else from the owner's {@code /internal} endpoint.
  */
 public final class EntityQuery {
     private final StreamsAccess streams;
@@ -88,8 +87,7 @@ public final class EntityQuery {
     public Optional<HeldQueue> localHeld(EntityType type, String id, int limit) {
         return state(type, id).map(state -> {
             ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS,
-                    QueryableStoreTypes.keyValueStore()));
+                    policies.home(type, id).stores().held(), QueryableStoreTypes.keyValueStore()));
             List<HeldRecord> records = HeldWork.peek(store, id, state, limit);
             List<HeldQueue.Entry> first = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
@@ -112,13 +110,9 @@ public final class EntityQuery {
     }
 
     private Optional<GuardState> state(EntityType type, String id) {
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                StoreQueryParameters.fromNameAndType(stateStore(type), QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(StoreQueryParameters.fromNameAndType(
+                policies.home(type, id).stores().states(), QueryableStoreTypes.keyValueStore()));
         return Optional.ofNullable(states.get(id));
-    }
-
-    private static String stateStore(EntityType type) {
-        return type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES;
     }
 
     private String self() {
@@ -134,8 +128,10 @@ public final class EntityQuery {
         String what = type.code() + " " + id;
         KeyQueryMetadata owner;
         try {
-            // the held stores are partitioned like the states: the owner of the state owns the held work
-            owner = streams.ownerOf(stateStore(type), id);
+            // the held stores are partitioned like the states: the owner of the state owns the held work; a
+            // pinned trigger's state is in the task of its source, so its source's key finds the owner
+            EntityPolicies.Home home = policies.home(type, id);
+            owner = streams.ownerOf(home.stores().states(), home.partitionKey());
         } catch (RuntimeException e) {
             return new Lookup.Unavailable<>("no cluster metadata: " + e.getMessage());
         }

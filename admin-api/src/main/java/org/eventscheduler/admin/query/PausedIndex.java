@@ -1,16 +1,18 @@
 package org.eventscheduler.admin.query;
 
+import java.util.List;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.trigger.TriggerHome;
 
 /**
- * The one walk over this instance's paused index: the ids of one entity type that may be paused (the
- * index of its active tasks), each with its guard state. The index may still name an entity that has
+ * The one walk over this instance's paused indexes: the ids of one entity type that may be paused (the
+ * indexes of its active tasks; a trigger's in the stores of its home, pinned or shared), each with its
+ * guard state. The index may still name an entity that has
  * since resumed: readers check {@link GuardState#isPaused()}.
  */
 public final class PausedIndex {
@@ -32,32 +34,28 @@ public final class PausedIndex {
      * not queryable (Kafka Streams not RUNNING, a rebalance).
      */
     public void forEach(EntityType type, Visitor visitor) {
-        ReadOnlyKeyValueStore<String, Long> index = streams.store(
-                StoreQueryParameters.fromNameAndType(indexStore(type), QueryableStoreTypes.keyValueStore()));
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
-                StoreQueryParameters.fromNameAndType(stateStore(type), QueryableStoreTypes.keyValueStore()));
-        try (KeyValueIterator<String, Long> entries = index.all()) {
-            while (entries.hasNext()) {
-                String id = entries.next().key;
-                GuardState state = states.get(id);
-                if (state != null) {
-                    visitor.visit(id, state);
+        for (TriggerHome.Stores stores : storesOf(type)) {
+            ReadOnlyKeyValueStore<String, Long> index = streams.store(
+                    StoreQueryParameters.fromNameAndType(stores.paused(), QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
+                    StoreQueryParameters.fromNameAndType(stores.states(), QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, Long> entries = index.all()) {
+                while (entries.hasNext()) {
+                    String id = entries.next().key;
+                    GuardState state = states.get(id);
+                    if (state != null) {
+                        visitor.visit(id, state);
+                    }
                 }
             }
         }
     }
 
-    private static String indexStore(EntityType type) {
+    /** The stores of one entity type: the sources'; the triggers' of both homes, shared and pinned. */
+    static List<TriggerHome.Stores> storesOf(EntityType type) {
         return switch (type) {
-            case SOURCE -> StoreNames.PAUSED_SOURCES;
-            case TRIGGER -> StoreNames.PAUSED_TRIGGERS;
-        };
-    }
-
-    private static String stateStore(EntityType type) {
-        return switch (type) {
-            case SOURCE -> StoreNames.SOURCE_STATES;
-            case TRIGGER -> StoreNames.TRIGGER_STATES;
+            case SOURCE -> List.of(TriggerHome.Stores.SOURCES);
+            case TRIGGER -> List.of(TriggerHome.Stores.SHARED, TriggerHome.Stores.PINNED);
         };
     }
 }

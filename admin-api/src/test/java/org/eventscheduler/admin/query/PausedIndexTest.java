@@ -25,12 +25,15 @@ class PausedIndexTest {
     private static final GuardState A = GuardState.fresh(0, 4);
     private static final GuardState C = GuardState.fresh(0, 4);
     private static final GuardState T = GuardState.fresh(0, 4);
+    private static final GuardState P = GuardState.fresh(0, 4);
 
     private final Map<String, Map<String, ?>> stores = Map.of(
             StoreNames.PAUSED_SOURCES, new TreeMap<>(Map.of("a", 1L, "b", 2L, "c", 3L)),
             StoreNames.SOURCE_STATES, new TreeMap<>(Map.of("a", A, "c", C, "not-indexed", GuardState.fresh(0, 4))),
             StoreNames.PAUSED_TRIGGERS, new TreeMap<>(Map.of("t", 1L)),
-            StoreNames.TRIGGER_STATES, new TreeMap<>(Map.of("t", T)));
+            StoreNames.TRIGGER_STATES, new TreeMap<>(Map.of("t", T)),
+            StoreNames.PAUSED_PINNED_TRIGGERS, new TreeMap<>(Map.of("p", 1L)),
+            StoreNames.PINNED_TRIGGER_STATES, new TreeMap<>(Map.of("p", P)));
 
     @Test
     void shouldVisitTheIndexedIdsOfATypeThatHaveAState() {
@@ -39,10 +42,10 @@ class PausedIndexTest {
         List<String> triggers = new ArrayList<>();
 
         index.forEach(EntityType.SOURCE, (id, state) -> sources.add(id + (state == A ? "=A" : state == C ? "=C" : "=?")));
-        index.forEach(EntityType.TRIGGER, (id, state) -> triggers.add(id + (state == T ? "=T" : "=?")));
+        index.forEach(EntityType.TRIGGER, (id, state) -> triggers.add(id + (state == T ? "=T" : state == P ? "=P" : "=?")));
 
         assertThat(sources).as("b is indexed without a state; not-indexed has no index entry").containsExactly("a=A", "c=C");
-        assertThat(triggers).containsExactly("t=T");
+        assertThat(triggers).as("shared triggers' and pinned triggers' indexes").containsExactly("t=T", "p=P");
     }
 
     /** Local stores as maps, nothing else. */

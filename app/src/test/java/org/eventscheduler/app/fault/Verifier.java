@@ -43,6 +43,7 @@ import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;
 import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.trigger.TriggerHome;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -116,8 +117,11 @@ public final class Verifier {
         Map<String, Integer> heldBySource = new HashMap<>();
         stillHeld(StoreNames.SOURCE_STATES, StoreNames.HELD_SOURCES).forEach(r -> heldBySource.merge(origin(r), 1, Integer::sum));
         Map<String, List<String>> heldByTrigger = new HashMap<>();
-        stillHeld(StoreNames.TRIGGER_STATES, StoreNames.HELD_TRIGGERS).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
-                .add(new String(r.key(), StandardCharsets.UTF_8)));
+        // a trigger's held starts are in the stores of its home: pinned to its source, or shared behind by-trigger
+        for (TriggerHome.Stores home : List.of(TriggerHome.Stores.SHARED, TriggerHome.Stores.PINNED)) {
+            stillHeld(home.states(), home.held()).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
+                    .add(new String(r.key(), StandardCharsets.UTF_8)));
+        }
         for (String topic : List.of(topics.accepted(), topics.dlq(), topics.workflowStarts())) {
             for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
                 String origin = header(record, SchedulerHeaders.ORIGIN).orElse("no-origin");
@@ -151,7 +155,7 @@ public final class Verifier {
                 invalid++;
             } else {
                 accepted++;
-                Set<String> expected = Workload.TRIGGERS_BY_TYPE.getOrDefault(type(input.value()), Set.of());
+                Set<String> expected = Workload.triggersOf(attribute(input.value(), "type"), attribute(input.value(), "source"));
                 Map<String, Integer> perTrigger = new TreeMap<>();
                 for (ConsumerRecord<byte[], byte[]> output : outputs) {
                     boolean start = output.topic().equals(topics.workflowStarts());
@@ -381,10 +385,10 @@ public final class Verifier {
                 : java.util.Optional.of(new String(header.value(), StandardCharsets.UTF_8));
     }
 
-    private static String type(byte[] value) {
+    private static String attribute(byte[] value, String name) {
         try {
             JsonNode event = JSON.readTree(value);
-            return event.path("type").asText("");
+            return event.path(name).asText("");
         } catch (IOException e) {
             return "";
         }

@@ -18,7 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class Workload {
     public static final Instant T0 = Instant.parse("2026-11-28T00:00:00Z");
     public static final int MAX_EVENT_BYTES = 8192;
-    /** Which triggers each event type matches (the triggers file of {@link FaultCluster}). */
+    /** The source the pinned trigger {@code t-vip} matches: its state lives in that source's task. */
+    public static final String VIP_SOURCE = "calm-3";
+    /** Which shared triggers each event type matches (the triggers file of {@link FaultCluster}). */
     public static final Map<String, Set<String>> TRIGGERS_BY_TYPE = Map.of(
             "order.created", Set.of("t-orders"),
             "invoice.requested", Set.of("t-invoice"),
@@ -30,7 +32,22 @@ public final class Workload {
             - {id: t-invoice, type: invoice.requested, workflow: invoice}
             - {id: t-welcome, type: user.signup, workflow: welcome}
             - {id: t-crm, type: user.signup, workflow: crm}
+            - {id: t-vip, source: calm-3, type: user.signup, workflow: vip}
             """;
+
+    /**
+     * Which triggers an event of {@code type} from {@code source} matches: the shared ones of its type, and
+     * {@code t-vip}, pinned to {@link #VIP_SOURCE}, for sign-ups of that source.
+     */
+    public static Set<String> triggersOf(String type, String source) {
+        Set<String> shared = TRIGGERS_BY_TYPE.getOrDefault(type, Set.of());
+        if (type.equals("user.signup") && source.equals(VIP_SOURCE)) {
+            Set<String> all = new java.util.TreeSet<>(shared);
+            all.add("t-vip");
+            return all;
+        }
+        return shared;
+    }
     private static final List<String> TYPES = List.of("order.created", "invoice.requested", "user.signup", "page.viewed");
 
     /** One input record. */

@@ -8,7 +8,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.guard.GuardState;
 import org.eventscheduler.topology.guard.HeldWork;
 import org.eventscheduler.topology.hold.HeldRecord;
@@ -24,16 +24,19 @@ final class HeldWorkProbe {
      * Throws {@link InvalidStateStoreException} while the stores are not queryable: poll around it.
      */
     static List<HeldRecord> held(KafkaStreams streams, EntityType type, String id) {
-        ReadOnlyKeyValueStore<String, GuardState> states = streams.store(StoreQueryParameters.fromNameAndType(
-                type == EntityType.SOURCE ? StoreNames.SOURCE_STATES : StoreNames.TRIGGER_STATES,
-                QueryableStoreTypes.keyValueStore()));
-        GuardState state = states.get(id);
-        if (state == null) {
-            return List.of();
+        // a trigger's state is in the stores of its home: pinned to its source, or shared behind by-trigger
+        List<TriggerHome.Stores> homes = type == EntityType.SOURCE ? List.of(TriggerHome.Stores.SOURCES)
+                : List.of(TriggerHome.Stores.PINNED, TriggerHome.Stores.SHARED);
+        for (TriggerHome.Stores home : homes) {
+            ReadOnlyKeyValueStore<String, GuardState> states = streams.store(StoreQueryParameters.fromNameAndType(
+                    home.states(), QueryableStoreTypes.keyValueStore()));
+            GuardState state = states.get(id);
+            if (state != null) {
+                ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
+                        home.held(), QueryableStoreTypes.keyValueStore()));
+                return new ArrayList<>(HeldWork.peek(held, id, state, Integer.MAX_VALUE));
+            }
         }
-        ReadOnlyKeyValueStore<Bytes, byte[]> held = streams.store(StoreQueryParameters.fromNameAndType(
-                type == EntityType.SOURCE ? StoreNames.HELD_SOURCES : StoreNames.HELD_TRIGGERS,
-                QueryableStoreTypes.keyValueStore()));
-        return new ArrayList<>(HeldWork.peek(held, id, state, Integer.MAX_VALUE));
+        return List.of();
     }
 }

@@ -263,6 +263,17 @@ public final class GuardState {
     }
 
     /** Whether at least one cause holds: the entity's records are held. */
+    /** An operator's pause in force: who, why, and until when (empty: until a resume). */
+    public record OperatorPause(String actor, String reason, Optional<Instant> until) {
+    }
+
+    /** The operator's pause, when one is among the entity's causes. */
+    public Optional<OperatorPause> operatorPause() {
+        return has(PauseCause.OPERATOR) ? Optional.of(new OperatorPause(operatorActor, operatorReason,
+                operatorUntil == NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(operatorUntil))))
+                : Optional.empty();
+    }
+
     public boolean isPaused() {
         return causes != 0;
     }

@@ -161,6 +161,12 @@ public final class GuardStores {
      * million sources on the stream thread. Returns how many it looked at.
      */
     public int forgetSome(BiPredicate<String, GuardState> forgettable, int budget) {
+        return forgetSome(forgettable, budget, id -> {
+        });
+    }
+
+    /** As {@link #forgetSome(BiPredicate, int)}, telling {@code forgotten} each id whose state it deleted. */
+    public int forgetSome(BiPredicate<String, GuardState> forgettable, int budget, Consumer<String> forgotten) {
         List<String> idle = new ArrayList<>();
         int looked = 0;
         try (KeyValueIterator<String, GuardState> entries = idleCursor.isEmpty() ? states.all()
@@ -174,7 +180,10 @@ public final class GuardStores {
             }
             idleCursor = entries.hasNext() ? entries.peekNextKey() : "";
         }
-        idle.forEach(states::delete);
+        for (String id : idle) {
+            states.delete(id);
+            forgotten.accept(id);
+        }
         return looked;
     }
 }

@@ -39,11 +39,19 @@ public final class TaskClock {
      * knows no stream time. The base is the stream time at the stage's own last record, not the task's
      * current one: records of the task that the stage never sees (start results, in the source stage's
      * task) move the task's stream time on while the stage's quiet time runs, and the sum of the two would
-     * count the same time twice, ahead of the clock. A stage that has seen no record since it started
+     * count the same time twice, ahead of the clock; so a look that finds the task's stream time moved on
+     * since the stage's last record takes it as a record seen now (up to a look late: the pinned triggers'
+     * stage shares the source stage's task and sees few of its records). A stage that has seen no record since it started
      * counts its quiet time from its first look, from the stream time then.
      */
     public long idleTime(long currentStreamTime, long wallNow) {
         if (wallAtLastRecord == Long.MIN_VALUE) {
+            wallAtLastRecord = wallNow;
+            streamAtLastRecord = currentStreamTime;
+        }
+        if (currentStreamTime > streamAtLastRecord && streamAtLastRecord >= 0) {
+            // a record the stage never saw moved the task's stream time on since the last look: the task was
+            // not quiet, and the record came at most a look ago; the quiet time counts from now
             wallAtLastRecord = wallNow;
             streamAtLastRecord = currentStreamTime;
         }

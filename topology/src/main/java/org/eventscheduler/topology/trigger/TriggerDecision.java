@@ -1,5 +1,6 @@
 package org.eventscheduler.topology.trigger;
 
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.hold.HoldNotice;
 import org.eventscheduler.topology.pause.PauseRecord;
 
@@ -16,6 +17,13 @@ public sealed interface TriggerDecision {
 
     /** An audit notice of the trigger's held starts, for {@code scheduler.throttled}. */
     record HoldNoticed(HoldNotice notice) implements TriggerDecision {
+    }
+
+    /**
+     * A command for {@code scheduler.control}: the old home of a trigger whose home moved carries its
+     * operator's pause on to the new home, the way an operator's command reaches it.
+     */
+    record Commanded(ControlCommand command) implements TriggerDecision {
     }
 
     /** A trigger was paused or resumed: a record for {@code scheduler.paused}. */

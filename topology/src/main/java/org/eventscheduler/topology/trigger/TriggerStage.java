@@ -3,6 +3,10 @@ package org.eventscheduler.topology.trigger;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -13,6 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.Tracing;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
@@ -29,16 +34,24 @@ import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.pause.PauseRecord;
 
 /**
- * Guards every trigger, partitioned by trigger id so that its limit is exact across input partitions:
- * applies its rate limit, its circuit breaker (fed by start results and by the trigger's evaluation
+ * Guards the triggers of one kind of home ({@link TriggerHome}): the shared ones behind {@code by-trigger},
+ * partitioned by trigger id, or the pinned ones in their source's task of the source stage. Either way
+ * one task sees every match of a trigger, so its limit is exact. Applies its rate limit, its circuit breaker (fed by start results and by the trigger's evaluation
  * failures) and operator commands, through {@link EntityGuard}; turns matches into workflow starts or
  * holds them in the trigger's queue ({@link HeldWork}) until they may start; dead-letters failed
  * evaluations.
  */
 final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision>, HeldWork.Outlet {
+    /** How many triggers of its store a look checks for a moved home. */
+    static final int MOVED_LOOK_BUDGET = 250;
+    /** The actor of the resume a moved trigger's old home makes, in its pause record. */
+    static final String MOVED_ACTOR = "scheduler";
     private final GuardTiming timing;
     private final TriggerRegistry registry;
     private final SchedulerMetrics metrics;
+    private final TriggerHome.Stores storeNames;
+    private final StageHomes.Factory homesFactory;
+    private StageHomes homes;
     private TaskClock clock;
     /** The changes of a trigger's state, one object each for every record of the task. */
     private final GuardStores.Change<Record<String, TriggerInput>, EntityGuard.Verdict> matchArrives =
@@ -50,20 +63,24 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     private ProcessorContext<String, TriggerDecision> context;
     private GuardStores stores;
 
-    TriggerStage(GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+    TriggerStage(GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics, TriggerHome.Stores storeNames,
+                 StageHomes.Factory homesFactory) {
         this.timing = timing;
         this.registry = registry;
         this.metrics = metrics;
+        this.storeNames = storeNames;
+        this.homesFactory = homesFactory;
     }
 
     @Override
     public void init(ProcessorContext<String, TriggerDecision> context) {
         this.context = context;
         this.guard = new EntityGuard(EntityType.TRIGGER, timing, metrics);
-        this.stores = new GuardStores(guard, context.getStateStore(StoreNames.TRIGGER_STATES),
-                context.getStateStore(StoreNames.PAUSED_TRIGGERS),
-                new HeldWork(EntityType.TRIGGER, context.getStateStore(StoreNames.HELD_TRIGGERS), timing.instanceId()),
+        this.stores = new GuardStores(guard, context.getStateStore(storeNames.states()),
+                context.getStateStore(storeNames.paused()),
+                new HeldWork(EntityType.TRIGGER, context.getStateStore(storeNames.held()), timing.instanceId()),
                 registry::policyOf, this);
+        this.homes = homesFactory.open(context, registry);
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
         this.clock = new TaskClock(timing.window().bucketMillis());
         context.schedule(timing.window().bucket(), PunctuationType.WALL_CLOCK_TIME, this::lookWhileIdle);
@@ -87,6 +104,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     private void decide(Record<String, TriggerInput> record) {
+        homes.seen(record.value());
         switch (record.value()) {
             case TriggerInput.Match match -> onMatch(record, match);
             case TriggerInput.StartResult result -> onResult(record, result);
@@ -217,6 +235,17 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         return state.isPaused();
     }
 
+    /** Sends the operator's pause of a trigger whose home moved to the new home, through {@code scheduler.control}. */
+    private void carry(String id, GuardState.OperatorPause pause, String to, Instant at, long now) {
+        String reason = pause.reason() + " (carried over when its home moved to " + to + ")";
+        ControlCommand command = new ControlCommand(ControlCommand.Action.PAUSE, EntityType.TRIGGER, id, pause.actor(),
+                reason.length() > ControlCommand.MAX_TEXT ? reason.substring(0, ControlCommand.MAX_TEXT) : reason,
+                pause.until(), at);
+        Headers headers = new RecordHeaders();
+        SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, command.key() + "@" + at);
+        context.forward(new Record<>(command.key(), new TriggerDecision.Commanded(command), now, headers));
+    }
+
     private void forwardChange(PauseRecord change, long timestamp) {
         Headers headers = new RecordHeaders();
         SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, change.correlationId());
@@ -238,11 +267,56 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         stores.tickDue(streamTime, change -> forwardChange(change, streamTime));
     }
 
-    /** While the task's input is quiet, time moves on by the wall clock, so held starts still come back. */
+    /**
+     * While the task's input is quiet, time moves on by the wall clock, so held starts still come back;
+     * and, quiet or not, the stage lets go of triggers whose home moved.
+     */
     private void lookWhileIdle(long wallNow) {
         long now = clock.idleTime(context.currentStreamTimeMs(), wallNow);
         if (now != Long.MIN_VALUE) {
             stores.tickDue(now, change -> forwardChange(change, now));
+        }
+        letGoOfMovedTriggers(Math.max(context.currentStreamTimeMs(), now));
+    }
+
+    /**
+     * Looks at the next {@link #MOVED_LOOK_BUDGET} triggers of the stage's state store: of those whose home
+     * is now elsewhere ({@link StageHomes#movedAway}), it forgets the state of one that holds nothing and is
+     * not paused; it lifts the pauses of a paused one, since no command reaches it here any more (an
+     * operator's pause is carried on to the new home through {@code scheduler.control}; the breaker and the
+     * window start afresh there, as for a new definition), so that what it holds comes back by its
+     * {@code hold.on-resume} and its rate limit, and it is forgotten once it is empty.
+     */
+    private void letGoOfMovedTriggers(long now) {
+        if (now < 0) {
+            return;
+        }
+        List<String> paused = new ArrayList<>();
+        stores.forgetSome((id, state) -> {
+            if (!homes.movedAway(id)) {
+                return false;
+            }
+            if (state.isPaused()) {
+                paused.add(id);
+            }
+            return !state.isPaused() && state.heldCount() == 0;
+        }, MOVED_LOOK_BUDGET, homes::forgotten);
+        for (String id : paused) {
+            stores.update(id, now, id, (state, trigger) -> {
+                boolean defined = registry.trigger(trigger).isPresent();
+                String to = TriggerHome.of(registry, trigger).pinnedSource().map(source -> "source " + source)
+                        .orElse(defined ? "by-trigger" : "nowhere (no definition)");
+                Instant at = Instant.ofEpochMilli(now);
+                if (defined) {
+                    // the operator's pause goes on at the new home, as the operator's command would reach it
+                    state.operatorPause().ifPresent(pause -> carry(trigger, pause, to, at, now));
+                }
+                ControlCommand resume = new ControlCommand(ControlCommand.Action.RESUME, EntityType.TRIGGER, trigger,
+                        MOVED_ACTOR, "its home moved to " + to, Optional.empty(), at);
+                guard.control(trigger, state, resume, now, registry.policyOf(trigger).breaker(),
+                        resume.key() + "@" + resume.requestedAt(), change -> forwardChange(change, now));
+                return state.isPaused();
+            });
         }
     }
 }

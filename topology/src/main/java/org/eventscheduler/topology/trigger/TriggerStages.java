@@ -17,9 +17,11 @@ import org.eventscheduler.topology.source.SourceDecision;
 
 /** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
 public final class TriggerStages {
-    /** The stores the trigger stage is connected to. */
-    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
-            StoreNames.HELD_TRIGGERS};
+    /** The stores the stage of shared triggers is connected to. */
+    public static final String[] STORES = TriggerHome.Stores.SHARED.names();
+    /** The stores the stage of pinned triggers (in the source stage's task) is connected to. */
+    public static final String[] PINNED_STORES = {StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS,
+            StoreNames.HELD_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES};
 
     private TriggerStages() {
     }
@@ -45,17 +47,25 @@ public final class TriggerStages {
      * source stores, one entry per source, stay in RocksDB, whose memory is bounded.
      */
     public static void addStores(StreamsBuilder builder, GuardTiming timing) {
+        addStores(builder, timing, TriggerHome.Stores.SHARED);
+        addStores(builder, timing, TriggerHome.Stores.PINNED);
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_STATES),
+                        Stores.inMemoryKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES), Serdes.String(), Serdes.String())
+                .withCachingEnabled());
+    }
+
+    private static void addStores(StreamsBuilder builder, GuardTiming timing, TriggerHome.Stores names) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(names.states()),
                         Serdes.String(), new GuardStateSerde(timing.window()))
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.PAUSED_TRIGGERS),
+                        Stores.inMemoryKeyValueStore(names.paused()),
                         Serdes.String(), Serdes.Long())
                 .withCachingEnabled());
         // held starts may number hold.max-records per trigger: on disk, not in the heap
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HELD_TRIGGERS), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(names.held()), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled());
     }
 
@@ -78,9 +88,26 @@ public final class TriggerStages {
                 .processValues(UnusableEvents.DeadLetter::new, Named.as("unusable-event-dead-letter"));
     }
 
+    /** The stage of shared triggers, behind {@code by-trigger}. */
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(
             GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
-        return () -> new TriggerStage(timing, registry, metrics);
+        return () -> new TriggerStage(timing, registry, metrics, TriggerHome.Stores.SHARED, StageHomes.SHARED);
+    }
+
+    /** The stage of pinned triggers, in the task of their source. */
+    public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> pinnedStage(
+            GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+        return () -> new TriggerStage(timing, registry, metrics, TriggerHome.Stores.PINNED, StageHomes.PINNED);
+    }
+
+    /** Whether trigger {@code id} is pinned to a source, as this instance knows its definition now. */
+    public static boolean isPinned(TriggerRegistry registry, String id) {
+        return TriggerHome.of(registry, id) instanceof TriggerHome.Pinned;
+    }
+
+    /** The key that routes an input of pinned trigger {@code id} to its source's partition. */
+    public static String pinnedSourceOf(TriggerRegistry registry, String id) {
+        return TriggerHome.of(registry, id).partitionKey(id);
     }
 
     /** The serde of the {@code by-trigger} repartition topic. */

@@ -47,7 +47,7 @@ class TriggerTopologyTest {
         fixture.defineTrigger("disabled", "{\"id\":\"disabled\",\"enabled\":false,\"source\":\"orders\",\"type\":\"order.created\",\"workflow\":\"w\"}", Duration.ZERO);
 
         send("e-1", "orders", "order.created", "{}");
-        assertThat(startedTriggers()).containsExactly("any-source", "exact", "source-prefix");
+        assertThat(startedTriggers()).containsExactlyInAnyOrder("any-source", "exact", "source-prefix");
         send("e-2", "billing", "order.created", "{}");
         assertThat(startedTriggers()).containsExactly("any-source");
         send("e-3", "billing", "invoice.paid", "{}");
