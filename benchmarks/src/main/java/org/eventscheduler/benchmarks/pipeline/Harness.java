@@ -77,7 +77,12 @@ final class Harness {
 
     /** 1,000 sources, 100 event types (one trigger each), 1,000 events per second of event time. */
     static BenchClients.Event steadyEvent(int i) {
-        String source = "src-" + (i % 1000);
+        return steadyEvent(i, 1000);
+    }
+
+    /** As {@link #steadyEvent(int)} from {@code sources} sources ({@code src-0} on). */
+    static BenchClients.Event steadyEvent(int i, int sources) {
+        String source = "src-" + (i % sources);
         return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), T0.toEpochMilli() + i);
     }
 

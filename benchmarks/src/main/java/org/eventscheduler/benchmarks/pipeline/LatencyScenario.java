@@ -21,13 +21,14 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
     private void latency(Harness harness, int rate, int reps, int seconds) throws Exception {
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int rep = -1; rep < reps; rep++) {
-            for (String variant : List.of("identity", "scheduler")) {
+            for (String variant : List.of("identity", "scheduler, cross-source triggers", "scheduler, source-pinned triggers")) {
                 String id = Harness.runId();
                 String input = "s5-in-" + id;
                 harness.clients.createTopic(input);
                 // live traffic puts 1 % of the rate on each trigger: raise the trigger limit so that every event starts
                 Pipeline pipeline = variant.equals("identity") ? Pipeline.identity(harness.bootstrap, input, id, harness.dir)
-                        : Pipeline.scheduler(harness.bootstrap, input, id, harness.dir, harness.triggers,
+                        : Pipeline.scheduler(harness.bootstrap, input, id, harness.dir,
+                        variant.endsWith("source-pinned triggers") ? Pipeline.hundredPinnedTriggers(harness.dir) : harness.triggers,
                         Map.of("SCHEDULER_TRIGGERS__RATE_LIMIT__MAX_EVENTS", "10000000"));
                 try (pipeline) {
                     pipeline.start();
@@ -38,7 +39,9 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
                     Thread reader = harness.latencyReader(pipeline.output(), warmUpUntil, latencies, stop, r -> true);
                     Thread.sleep(2000);
                     harness.produceLive(input, rate, seconds, i -> {
-                        String source = "src-" + (i % 1000);
+                        // 100 sources, 100 types: every event matches one cross-source trigger (t-N, on type-N)
+                        // or one source-pinned trigger (p-N, on src-N), whichever the variant defines
+                        String source = "src-" + (i % 100);
                         return new BenchClients.Event(source, BenchClients.event(i, source, "type-" + (i % 100)), 0);
                     });
                     Thread.sleep(3000);
@@ -55,8 +58,9 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
             }
         }
         harness.line("S5 end-to-end latency: produce to read_committed consume, %,d events/s for %d s (the first 3 s not "
-                + "counted), identity output vs the scheduler's workflow.starts (every event starts one workflow; trigger "
-                + "limits raised out of the way); a warm-up round, then %d interleaved repetitions.", rate, seconds, reps);
+                + "counted), identity output vs the scheduler's workflow.starts (100 sources; every event starts one workflow, "
+                + "of 100 cross-source triggers, one per event type, or of 100 source-pinned triggers, one per source; "
+                + "trigger limits raised out of the way); a warm-up round, then %d interleaved repetitions.", rate, seconds, reps);
         harness.line("");
         harness.line("| application | records counted | p50 ms median (min–max) | p99 ms median (min–max) | p99 ÷ identity's, per repetition |");
         harness.line("|---|---:|---:|---:|---:|");

@@ -294,14 +294,26 @@ public interface Pipeline extends AutoCloseable {
         return file;
     }
 
-    /** 100 triggers, {@code t-0} to {@code t-99}, each on its own event type {@code type-N}. */
+    /**
+     * 100 source-pinned triggers, {@code p-0} to {@code p-99}, each on the events of its own source
+     * {@code src-N} (an exact {@code source:}): with an input of 100 sources every event matches one.
+     */
+    static Path hundredPinnedTriggers(Path dir) throws IOException {
+        return hundred(dir.resolve("pinned-triggers.yaml"), "p-", "source: src-");
+    }
+
+    /** 100 cross-source triggers, {@code t-0} to {@code t-99}, each on its own event type {@code type-N}. */
     static Path hundredTriggers(Path dir) throws IOException {
+        return hundred(dir.resolve("triggers.yaml"), "t-", "type: type-");
+    }
+
+    /** A triggers file of 100 triggers {@code <prefix>N}, each with {@code <criterion>N} and workflow {@code w-N}. */
+    private static Path hundred(Path file, String prefix, String criterion) throws IOException {
         StringBuilder yaml = new StringBuilder();
         for (int i = 0; i < 100; i++) {
-            yaml.append("- {id: t-").append(i).append(", type: type-").append(i).append(", workflow: w-").append(i)
-                    .append("}\n");
+            yaml.append("- {id: ").append(prefix).append(i).append(", ").append(criterion).append(i)
+                    .append(", workflow: w-").append(i).append("}\n");
         }
-        Path file = dir.resolve("triggers.yaml");
         Files.writeString(file, yaml);
         return file;
     }

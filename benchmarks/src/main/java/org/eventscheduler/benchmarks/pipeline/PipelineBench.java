@@ -28,7 +28,7 @@ public final class PipelineBench {
         Scenario scenario = switch (name) {
             case "s1" -> new ThroughputScenario(options.integer("events", 10_000_000), options.integer("reps", 2),
                     options.integer("seconds", 20), options.integer("commit-interval-ms", 0),
-                    options.integer("linger-ms", -1));
+                    options.integer("linger-ms", -1), options.integer("sources", 1000), options.integer("drain", 0) == 1);
             case "s3" -> new CardinalityScenario(options.integer("events", 1_000_000), options.integer("reps", 2),
                     options.integer("rocksdb-memory-mib", 0), options.integer("cache-mib", -1));
             case "s5" -> new LatencyScenario(options.integer("rate", 1000), options.integer("reps", 2),

@@ -3,6 +3,7 @@ package org.eventscheduler.benchmarks.pipeline;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,13 +36,23 @@ final class ThroughputScenario implements PipelineBench.Scenario {
     private static final List<String> VARIANTS = List.of("identity", "scheduler, no triggers", "scheduler, 100 triggers",
             "scheduler, no triggers, accepted off", "scheduler, 100 triggers, accepted off",
             "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0",
-            "scheduler, every event held", "floor, every event to a topic", "floor, every event held");
+            "scheduler, every event held", "floor, every event to a topic", "floor, every event held",
+            "scheduler, 100 source-pinned triggers", "floor, 100 triggers' dataflow",
+            "floor, 100 source-pinned triggers' dataflow");
 
     private final int events;
     private final int reps;
     private final Duration window;
     private final int commitIntervalMs;
     private final int lingerMs;
+    /** The input's number of sources ({@code --sources}, 1,000 by default). */
+    private final int sources;
+    /**
+     * {@code --drain 1}: the rate is the whole input taken through every hop (from the first commit to the
+     * last input of every sub-topology committed), not what the slowest input committed in the window:
+     * the sustainable rate of an application one of whose hops falls behind.
+     */
+    private final boolean drain;
 
     /** One run's figures over its window. */
     private record Run(double recordsPerSecond, double cpuNanosPerRecord, double bytesPerRecord) {
@@ -53,6 +64,13 @@ final class ThroughputScenario implements PipelineBench.Scenario {
 
     /** {@code commitIntervalMs} 0 and {@code lingerMs} -1: the applications' own defaults. */
     ThroughputScenario(int events, int reps, int seconds, int commitIntervalMs, int lingerMs) {
+        this(events, reps, seconds, commitIntervalMs, lingerMs, 1000, false);
+    }
+
+    ThroughputScenario(int events, int reps, int seconds, int commitIntervalMs, int lingerMs, int sources,
+                       boolean drain) {
+        this.sources = sources;
+        this.drain = drain;
         this.events = events;
         this.reps = reps;
         this.window = Duration.ofSeconds(seconds);
@@ -65,7 +83,7 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         String input = "s1-in-" + Harness.runId();
         harness.clients.createTopic(input);
         long preloadStart = System.nanoTime();
-        harness.clients.preload(input, events, Harness::steadyEvent);
+        harness.clients.preload(input, events, i -> Harness.steadyEvent(i, sources));
         Harness.progress("S1 preloaded %,d events in %.0f s", events, (System.nanoTime() - preloadStart) / 1e9);
         List<Integer> threadCounts = List.of(System.getProperty("bench.threads", "1,2").split(",")).stream()
                 .map(String::trim).map(Integer::parseInt).toList();
@@ -109,6 +127,9 @@ final class ThroughputScenario implements PipelineBench.Scenario {
             }
             return Pipeline.identity(harness.bootstrap, input, runId, harness.dir, threads, overrides);
         }
+        if (variant.endsWith("triggers' dataflow")) {
+            return TriggerFloor.build(harness.bootstrap, input, runId, harness.dir, variant.contains("pinned"));
+        }
         if (variant.startsWith("floor, ")) {
             return Pipeline.stormFloor(harness.bootstrap, input, runId, harness.dir, variant.endsWith("held"));
         }
@@ -136,11 +157,15 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         if (variant.endsWith("accepted off")) {
             env.put("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false");
         }
-        return Pipeline.scheduler(harness.bootstrap, input, runId, harness.dir,
-                variant.contains("100 triggers") ? harness.triggers : Pipeline.noTriggers(harness.dir), env);
+        Path triggers = variant.contains("source-pinned") ? Pipeline.hundredPinnedTriggers(harness.dir)
+                : variant.contains("100 triggers") ? harness.triggers : Pipeline.noTriggers(harness.dir);
+        return Pipeline.scheduler(harness.bootstrap, input, runId, harness.dir, triggers, env);
     }
 
     private Run measure(Harness harness, Pipeline pipeline, String input) throws Exception {
+        if (drain) {
+            return drain(harness, pipeline, input);
+        }
         try (pipeline) {
             pipeline.start();
             Harness.awaitRunning(pipeline.streams());
@@ -171,19 +196,49 @@ final class ThroughputScenario implements PipelineBench.Scenario {
         }
     }
 
+    /** The whole input through every hop: from the first commit until nothing of any hop is left uncommitted. */
+    private Run drain(Harness harness, Pipeline pipeline, String input) throws Exception {
+        try (pipeline) {
+            pipeline.start();
+            Harness.awaitRunning(pipeline.streams());
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            Sample start;
+            while ((start = sample(harness, pipeline, input)).hops().get(input).committed() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(pipeline.applicationId() + " committed nothing within 30 minutes");
+                }
+                Thread.sleep(20);
+            }
+            while (harness.clients.behind(pipeline.applicationId(), input) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(pipeline.applicationId() + " did not drain within 30 minutes");
+                }
+                Thread.sleep(50);
+            }
+            Sample end = sample(harness, pipeline, input);
+            long finished = events - start.hops().get(input).committed();
+            double seconds = (end.nanos() - start.nanos()) / 1e9;
+            return new Run(finished / seconds, (double) (end.cpuNanos() - start.cpuNanos()) / finished,
+                    (double) (end.allocatedBytes() - start.allocatedBytes()) / finished);
+        }
+    }
+
     private static Sample sample(Harness harness, Pipeline pipeline, String input) throws Exception {
         Map<String, BenchClients.Hop> hops = harness.clients.hops(pipeline.applicationId(), input);
         return new Sample(System.nanoTime(), OS.getProcessCpuTime(), THREADS.getTotalThreadAllocatedBytes(), hops);
     }
 
     private void report(Harness harness, Map<Integer, Map<String, List<Run>>> results) {
-        harness.line("S1 throughput: %,d events preloaded (1,000 sources, 100 event types, 1,000 events per second of "
-                + "event time, keyed by source), exactly-once, 4 partitions%s; each run measured over %d s of wall time "
-                + "after its first commit and %d s of settling, the slowest of its inputs (ingress and repartition topics) "
-                + "counted; a warm-up round, then %d interleaved repetitions.", events,
+        harness.line("S1 throughput: %,d events preloaded (%,d sources, 100 event types, 1,000 events per second of "
+                + "event time, keyed by source), exactly-once, 4 partitions%s; %s; a warm-up round, then %d interleaved "
+                + "repetitions.", events, sources,
                 (commitIntervalMs > 0 ? ", commit.interval.ms " + commitIntervalMs : "")
-                        + (lingerMs >= 0 ? ", producer linger.ms " + lingerMs : ""), window.toSeconds(),
-                SETTLE.toSeconds(), reps);
+                        + (lingerMs >= 0 ? ", producer linger.ms " + lingerMs : ""),
+                drain ? "each run takes the whole input through every hop, from its first commit to the last input of "
+                        + "every sub-topology committed (the sustainable rate)"
+                        : String.format(java.util.Locale.ROOT, "each run measured over %d s of wall time after its first "
+                        + "commit and %d s of settling, the slowest of its inputs (ingress and repartition topics) "
+                        + "counted", window.toSeconds(), SETTLE.toSeconds()), reps);
         harness.line("");
         harness.line("| stream threads | application | records/s median (min–max) | CPU µs/record median (min–max) "
                 + "| bytes allocated/record median (min–max) | ÷ identity, per repetition: median (min–max) |");
