@@ -25,11 +25,13 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
                 String id = Harness.runId();
                 String input = "s5-in-" + id;
                 harness.clients.createTopic(input);
-                // live traffic puts 1 % of the rate on each trigger: raise the trigger limit so that every event starts
+                // live traffic puts 1 % of the rate on each source and each trigger: raise both limits so that every
+                // event is admitted and starts
                 Pipeline pipeline = variant.equals("identity") ? Pipeline.identity(harness.bootstrap, input, id, harness.dir)
                         : Pipeline.scheduler(harness.bootstrap, input, id, harness.dir,
                         variant.endsWith("source-pinned triggers") ? Pipeline.hundredPinnedTriggers(harness.dir) : harness.triggers,
-                        Map.of("SCHEDULER_TRIGGERS__RATE_LIMIT__MAX_EVENTS", "10000000"));
+                        Map.of("SCHEDULER_TRIGGERS__RATE_LIMIT__MAX_EVENTS", "10000000",
+                                "SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "10000000"));
                 try (pipeline) {
                     pipeline.start();
                     Harness.awaitRunning(pipeline.streams());
@@ -60,7 +62,7 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
         harness.line("S5 end-to-end latency: produce to read_committed consume, %,d events/s for %d s (the first 3 s not "
                 + "counted), identity output vs the scheduler's workflow.starts (100 sources; every event starts one workflow, "
                 + "of 100 cross-source triggers, one per event type, or of 100 source-pinned triggers, one per source; "
-                + "trigger limits raised out of the way); a warm-up round, then %d interleaved repetitions.", rate, seconds, reps);
+                + "source and trigger limits raised out of the way); a warm-up round, then %d interleaved repetitions.", rate, seconds, reps);
         harness.line("");
         harness.line("| application | records counted | p50 ms median (min–max) | p99 ms median (min–max) | p99 ÷ identity's, per repetition |");
         harness.line("|---|---:|---:|---:|---:|");

@@ -299,7 +299,8 @@ public interface Pipeline extends AutoCloseable {
      * {@code src-N} (an exact {@code source:}): with an input of 100 sources every event matches one.
      */
     static Path hundredPinnedTriggers(Path dir) throws IOException {
-        return hundred(dir.resolve("pinned-triggers.yaml"), "p-", "source: src-");
+        // a trigger names a type criterion: type-prefix "type-" takes every type of the input
+        return hundred(dir.resolve("pinned-triggers.yaml"), "p-", "type-prefix: type-, source: src-");
     }
 
     /** 100 cross-source triggers, {@code t-0} to {@code t-99}, each on its own event type {@code type-N}. */
