@@ -15,10 +15,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.eventscheduler.topology.SchedulerHeaders;
-import org.eventscheduler.topology.StoreNames;
 import org.eventscheduler.topology.ThrottleReason;
-import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.Tracing;
+import org.eventscheduler.topology.control.ControlCommand;
 import org.eventscheduler.topology.guard.BreakerSettings;
 import org.eventscheduler.topology.guard.EntityGuard;
 import org.eventscheduler.topology.guard.GuardState;
@@ -36,8 +35,8 @@ import org.eventscheduler.topology.pause.PauseRecord;
 /**
  * Guards the triggers of one kind of home ({@link TriggerHome}): the shared ones behind {@code by-trigger},
  * partitioned by trigger id, or the pinned ones in their source's task of the source stage. Either way
- * one task sees every match of a trigger, so its limit is exact. Applies its rate limit, its circuit breaker (fed by start results and by the trigger's evaluation
- * failures) and operator commands, through {@link EntityGuard}; turns matches into workflow starts or
+ * one task sees every match of a trigger, so its limit is exact. Applies its rate limit, its circuit
+ * breaker (fed by start results and by the trigger's evaluation failures) and operator commands, through {@link EntityGuard}; turns matches into workflow starts or
  * holds them in the trigger's queue ({@link HeldWork}) until they may start; dead-letters failed
  * evaluations.
  */

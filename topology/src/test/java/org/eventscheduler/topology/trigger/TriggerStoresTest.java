@@ -16,7 +16,8 @@ class TriggerStoresTest {
     @Test
     void shouldKeepTriggerStatesInMemoryAndSourceStatesInRocksDb() {
         try (TopologyFixture fixture = TopologyFixture.withDefaults()) {
-            for (String name : new String[] {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS}) {
+            for (String name : new String[] {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
+                    StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES}) {
                 StateStore store = fixture.driver.getKeyValueStore(name);
                 assertThat(store.persistent()).as(name + " is in memory").isFalse();
             }
@@ -27,15 +28,20 @@ class TriggerStoresTest {
     }
 
     @Test
-    void shouldChangelogTriggerStatesSoThatTheySurviveARestart() {
+    void shouldChangelogTriggerStatesOfBothHomesSoThatTheySurviveARestart() {
         try (TopologyFixture fixture = TopologyFixture.withDefaults()) {
             fixture.defineTrigger("fulfil",
                     "{\"id\":\"fulfil\",\"source\":\"orders\",\"type\":\"com.example.order.created\",\"workflow\":\"w\"}",
                     Duration.ZERO);
+            fixture.defineTrigger("audit",
+                    "{\"id\":\"audit\",\"source-prefix\":\"ord\",\"type\":\"com.example.order.created\",\"workflow\":\"w\"}",
+                    Duration.ZERO);
             fixture.send("e-1", "orders", Duration.ofMillis(1));
             fixture.driver.advanceWallClockTime(Duration.ofSeconds(1));
-            assertThat(fixture.driver.producedTopicNames())
-                    .anyMatch(topic -> topic.endsWith(StoreNames.TRIGGER_STATES + "-changelog"));
+            assertThat(fixture.driver.producedTopicNames()).as("the pinned trigger's state and home, the shared one's state")
+                    .contains("topology-test-" + StoreNames.PINNED_TRIGGER_STATES + "-changelog",
+                            "topology-test-" + StoreNames.PINNED_TRIGGER_HOMES + "-changelog",
+                            "topology-test-" + StoreNames.TRIGGER_STATES + "-changelog");
         }
     }
 }
