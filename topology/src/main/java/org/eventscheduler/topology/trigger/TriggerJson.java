@@ -148,7 +148,8 @@ public final class TriggerJson {
                 generator.writeStringField("type", match.type());
                 generator.writeStringField("correlationId", match.correlationId());
                 generator.writeFieldName("input");
-                generator.writeRawValue(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+                // the input's JSON as it was built, its bytes written as they are (not decoded and encoded again)
+                generator.writeRawValue(new RawJson(input));
                 generator.writeEndObject();
             } catch (IOException e) {
                 throw new SerializationException("cannot write the workflow start of " + match.triggerId(), e);
@@ -166,5 +167,91 @@ public final class TriggerJson {
                 throw new SerializationException("cannot read a workflow start from " + topic, e);
             }
         };
+    }
+
+    /**
+     * JSON bytes already written (a workflow input), for {@link com.fasterxml.jackson.core.JsonGenerator#writeRawValue(
+     * com.fasterxml.jackson.core.SerializableString)}: a UTF-8 generator copies them as they are. Only the
+     * unquoted UTF-8 forms are ever asked for by it; the others are the text, decoded.
+     */
+    private record RawJson(byte[] utf8) implements com.fasterxml.jackson.core.SerializableString {
+        @Override
+        public String getValue() {
+            return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return utf8;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + utf8.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(utf8, 0, buffer, offset, utf8.length);
+            return utf8.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            String text = getValue();
+            if (offset + text.length() > buffer.length) {
+                return -1;
+            }
+            text.getChars(0, text.length(), buffer, offset);
+            return text.length();
+        }
+
+        @Override
+        public int writeQuotedUTF8(java.io.OutputStream out) {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public int writeUnquotedUTF8(java.io.OutputStream out) throws IOException {
+            out.write(utf8);
+            return utf8.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(java.nio.ByteBuffer buffer) {
+            throw new UnsupportedOperationException("raw JSON is never quoted");
+        }
+
+        @Override
+        public int putUnquotedUTF8(java.nio.ByteBuffer buffer) {
+            if (utf8.length > buffer.remaining()) {
+                return -1;
+            }
+            buffer.put(utf8);
+            return utf8.length;
+        }
     }
 }

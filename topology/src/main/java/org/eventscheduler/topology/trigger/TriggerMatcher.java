@@ -1,8 +1,6 @@
 package org.eventscheduler.topology.trigger;
 
 import java.util.Optional;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,11 +47,13 @@ final class TriggerMatcher implements Processor<String, SourceDecision, String, 
 
     private void forward(Record<String, SourceDecision> record, IngressEvent event, Trigger trigger,
                          Optional<byte[]> input, Optional<String> error) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        SchedulerHeaders.put(headers, SchedulerHeaders.TRIGGER, trigger.id());
-        Tracing.inject(headers);
-        context.forward(new Record<>(trigger.id(), new TriggerInput.Match(trigger.id(), trigger.workflow(),
-                event.id(), event.source(), event.type(), event.correlationId(), input, error),
-                record.timestamp(), headers));
+        // a new Record copies the headers it is given: the match's own copy is changed, never the event's,
+        // which the event's other children (events.accepted, the other matches) read too
+        Record<String, TriggerInput> match = new Record<>(trigger.id(), new TriggerInput.Match(trigger.id(),
+                trigger.workflow(), event.id(), event.source(), event.type(), event.correlationId(), input, error),
+                record.timestamp(), record.headers());
+        SchedulerHeaders.put(match.headers(), SchedulerHeaders.TRIGGER, trigger.id());
+        Tracing.inject(match.headers());
+        context.forward(match);
     }
 }

@@ -124,7 +124,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         switch (verdict) {
             case ADMIT -> {
                 metrics.workflowStart();
-                context.forward(new Record<>(id, new TriggerDecision.Start(match), timestamp, outputHeaders(record)));
+                context.forward(startOf(record, match));
             }
             case HOLD_OVER_LIMIT -> metrics.throttled(EntityType.TRIGGER, ThrottleReason.TRIGGER_RATE_LIMITED);
             case HOLD_PAUSED -> metrics.throttled(EntityType.TRIGGER, ThrottleReason.TRIGGER_PAUSED);
@@ -252,14 +252,16 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
     }
 
     /**
-     * The match's headers (the event's, with its correlation id) without the internal kind, with the
-     * trace context of this decision.
+     * The start of an admitted match, with the match's headers (the event's, with its correlation id)
+     * without the internal kind, and the trace context of this decision. A new Record copies the headers it
+     * is given: the start's own copy is changed.
      */
-    private static Headers outputHeaders(Record<String, TriggerInput> record) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(SchedulerHeaders.KIND);
-        Tracing.inject(headers);
-        return headers;
+    private static Record<String, TriggerDecision> startOf(Record<String, TriggerInput> record, TriggerInput.Match match) {
+        Record<String, TriggerDecision> start = new Record<>(match.triggerId(), new TriggerDecision.Start(match),
+                record.timestamp(), record.headers());
+        start.headers().remove(SchedulerHeaders.KIND);
+        Tracing.inject(start.headers());
+        return start;
     }
 
     private void resumeDueTriggers(long streamTime) {
