@@ -188,4 +188,25 @@ class TriggerHomesTopologyTest {
         assertThat(Optional.ofNullable(fixture.driver.<String, Object>getKeyValueStore(StoreNames.TRIGGER_STATES).get("t")))
                 .isPresent();
     }
+
+    @Test
+    void shouldLetGoOfAPinnedTriggerThatWasDeletedWithoutCarryingItsPauseAnywhere() {
+        define(Kind.PINNED.sourceCriterion, "", Duration.ZERO);
+        fixture.command("pause", "trigger", "t", null, Duration.ofMillis(1));
+        order("o-1", "shop", Duration.ofMillis(2));
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).hasSize(1);
+        fixture.pauseChanges();
+
+        fixture.triggers.pipeInput("t", null, TopologyFixture.T0.plusMillis(3));
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+        // no command reaches the old home of a deleted trigger: it resumes it there, lets what it held come
+        // back (nothing is lost), and has no new home to carry the operator's pause to
+        List<PauseRecord> changes = fixture.pauseChanges();
+        assertThat(changes).extracting(PauseRecord::state).containsExactly(PauseState.ACTIVE);
+        assertThat(changes.getFirst().resumedBy()).contains("scheduler");
+        assertThat(startedEvents()).containsExactly("o-1");
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(fixture.homeStores(EntityType.TRIGGER, "t")).isEmpty();
+    }
 }
