@@ -66,6 +66,14 @@ public final class FaultCluster implements AutoCloseable {
                 Workload.MAX_EVENT_BYTES, triggers));
     }
 
+    /**
+     * Rewrites the triggers file that every instance publishes when it starts ({@code triggers.apply-on-start}),
+     * as an operator changing a definition would: an instance started later must not put the old one back.
+     */
+    public void rewriteTriggersFile(String yaml) throws IOException {
+        Files.writeString(dir.resolve("triggers.yaml"), yaml);
+    }
+
     public String bootstrapServers() {
         return "localhost:" + port;
     }

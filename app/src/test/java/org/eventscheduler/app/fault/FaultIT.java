@@ -156,8 +156,13 @@ class FaultIT {
         }
     }
 
-    /** Redefines the pinned trigger {@code t-vip} on {@code source}, as an operator's PUT would. */
+    /**
+     * Redefines the pinned trigger {@code t-vip} on {@code source}, as an operator would: the definition on
+     * {@code scheduler.triggers}, and the triggers file that instances publish when they start (a restarted
+     * instance would otherwise put the old definition back).
+     */
     private static void moveVipTrigger(FaultCluster cluster, String source) throws Exception {
+        cluster.rewriteTriggersFile(Workload.TRIGGERS_YAML.replace("source: " + Workload.VIP_SOURCE, "source: " + source));
         try (KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cluster.config().topics().triggers(),
                     "t-vip".getBytes(java.nio.charset.StandardCharsets.UTF_8),
