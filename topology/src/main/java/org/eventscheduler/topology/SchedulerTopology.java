@@ -9,6 +9,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -140,26 +141,20 @@ public final class SchedulerTopology {
         // triggers: a pinned trigger (one exact source) is guarded in its source's task, from the matches the
         // matcher makes there, and its start results and commands reach it through by-trigger-source; every
         // other trigger is guarded behind by-trigger, partitioned by trigger id
-        Map<String, KStream<String, TriggerInput>> matches = admitted
+        Map<String, KStream<String, TriggerInput>> matches = byHome(admitted
                 .process(TriggerStages.matcher(), Named.as("trigger-matcher"))
-                .split(Named.as("matches-"))
-                .branch((id, match) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
-                .defaultBranch(Branched.as("shared"));
+                .split(Named.as("matches-")), registry);
         TriggerStages.deadLetterUnusable(admitted);
-        Map<String, KStream<String, TriggerInput>> results = builder
+        Map<String, KStream<String, TriggerInput>> results = byHome(builder
                 .stream(topics.startResults(), Consumed.with(Serdes.ByteArray(), TriggerStages.startResultSerde())
                         .withName("start-results"))
                 .map((key, result) -> KeyValue.pair(result.triggerId(), (TriggerInput) result),
                         Named.as("result-by-trigger"))
-                .split(Named.as("results-"))
-                .branch((id, result) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
-                .defaultBranch(Branched.as("shared"));
-        Map<String, KStream<String, TriggerInput>> triggerCommands = commands.get("control-triggers")
+                .split(Named.as("results-")), registry);
+        Map<String, KStream<String, TriggerInput>> triggerCommands = byHome(commands.get("control-triggers")
                 .map((key, command) -> KeyValue.pair(command.entityId(),
                         (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"))
-                .split(Named.as("trigger-commands-"))
-                .branch((id, command) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
-                .defaultBranch(Branched.as("shared"));
+                .split(Named.as("trigger-commands-")), registry);
 
         KStream<String, TriggerDecision> shared = matches.get("matches-shared")
                 .merge(results.get("results-shared"), Named.as("with-start-results"))
@@ -184,6 +179,17 @@ public final class SchedulerTopology {
                         Named.as("pinned-trigger-stage"), TriggerStages.PINNED_STORES);
         writeTriggerDecisions(pinned, "pinned-trigger-", topics);
         return builder.build();
+    }
+
+    /**
+     * Splits inputs keyed by trigger id by the trigger's home, as this instance knows its definition now:
+     * branch {@code <prefix>pinned} for triggers pinned to one source, {@code <prefix>shared} for the rest.
+     */
+    private static Map<String, KStream<String, TriggerInput>> byHome(
+            BranchedKStream<String, TriggerInput> inputs, TriggerRegistry registry) {
+        return inputs
+                .branch((id, input) -> TriggerStages.isPinned(registry, id), Branched.as("pinned"))
+                .defaultBranch(Branched.as("shared"));
     }
 
     /**

@@ -106,8 +106,7 @@ class HeldWorkPropertyTest {
     private static final List<String> STORES_IN_MEMORY = List.of(StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
             StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES);
     /** The stores of both homes of a trigger: t-0 is shared (any source), t-1 pinned to s-1. */
-    private static final List<TriggerHome.Stores> TRIGGER_HOMES = List.of(TriggerHome.Stores.SHARED,
-            TriggerHome.Stores.PINNED);
+    private static final List<TriggerHome.Stores> TRIGGER_HOMES = TriggerHome.Stores.of(EntityType.TRIGGER);
     private static final GuardStateSerde STATE_SERDE = new GuardStateSerde(WINDOW);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -189,10 +189,7 @@ public final class TopologyFixture implements AutoCloseable {
      * pinned trigger's in its source's task, a shared one's behind by-trigger); empty when none has.
      */
     public java.util.Optional<TriggerHome.Stores> homeStores(EntityType type, String id) {
-        List<TriggerHome.Stores> candidates = type == EntityType.SOURCE
-                ? List.of(new TriggerHome.Stores(StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES, StoreNames.HELD_SOURCES))
-                : List.of(TriggerHome.Stores.PINNED, TriggerHome.Stores.SHARED);
-        for (TriggerHome.Stores names : candidates) {
+        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
             if (driver.<String, GuardState>getKeyValueStore(names.states()).get(id) != null) {
                 return java.util.Optional.of(names);
             }
@@ -209,9 +206,8 @@ public final class TopologyFixture implements AutoCloseable {
     /** Every record a kind of entity holds, as the entities' states say, read from its held stores. */
     public List<HeldRecord> allHeld(EntityType type) {
         List<HeldRecord> records = new ArrayList<>();
-        for (String name : type == EntityType.SOURCE ? List.of(StoreNames.SOURCE_STATES)
-                : List.of(StoreNames.PINNED_TRIGGER_STATES, StoreNames.TRIGGER_STATES)) {
-            KeyValueStore<String, GuardState> states = driver.getKeyValueStore(name);
+        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+            KeyValueStore<String, GuardState> states = driver.getKeyValueStore(names.states());
             try (var all = states.all()) {
                 all.forEachRemaining(entry -> records.addAll(heldRecords(type, entry.key)));
             }
@@ -225,9 +221,8 @@ public final class TopologyFixture implements AutoCloseable {
      */
     public List<HeldRecord> storedHeld(EntityType type) {
         List<HeldRecord> records = new ArrayList<>();
-        for (String name : type == EntityType.SOURCE ? List.of(StoreNames.HELD_SOURCES)
-                : List.of(StoreNames.HELD_PINNED_TRIGGERS, StoreNames.HELD_TRIGGERS)) {
-            KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(name);
+        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+            KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(names.held());
             try (var all = store.all()) {
                 all.forEachRemaining(entry -> records.addAll(HeldPage.records(entry.value)));
             }

@@ -6,6 +6,7 @@ import org.eventscheduler.topology.guard.RateWindow;
 import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.source.SourcePolicy;
 import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.trigger.Trigger;
 import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.trigger.TriggerPolicy;
 
@@ -43,7 +44,7 @@ public final class EntityPolicies {
         return switch (type) {
             case SOURCE -> new Home(TriggerHome.Stores.SOURCES, id);
             case TRIGGER -> {
-                TriggerHome home = triggers.trigger(id).map(trigger -> TriggerHome.of(trigger.definition()))
+                TriggerHome home = triggers.trigger(id).map(Trigger::home)
                         .orElse(TriggerHome.shared());
                 yield new Home(home.stores(), home.partitionKey(id));
             }

@@ -1,6 +1,5 @@
 package org.eventscheduler.admin.query;
 
-import java.util.List;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -34,7 +33,7 @@ public final class PausedIndex {
      * not queryable (Kafka Streams not RUNNING, a rebalance).
      */
     public void forEach(EntityType type, Visitor visitor) {
-        for (TriggerHome.Stores stores : storesOf(type)) {
+        for (TriggerHome.Stores stores : TriggerHome.Stores.of(type)) {
             ReadOnlyKeyValueStore<String, Long> index = streams.store(
                     StoreQueryParameters.fromNameAndType(stores.paused(), QueryableStoreTypes.keyValueStore()));
             ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
@@ -49,13 +48,5 @@ public final class PausedIndex {
                 }
             }
         }
-    }
-
-    /** The stores of one entity type: the sources'; the triggers' of both homes, shared and pinned. */
-    static List<TriggerHome.Stores> storesOf(EntityType type) {
-        return switch (type) {
-            case SOURCE -> List.of(TriggerHome.Stores.SOURCES);
-            case TRIGGER -> List.of(TriggerHome.Stores.SHARED, TriggerHome.Stores.PINNED);
-        };
     }
 }

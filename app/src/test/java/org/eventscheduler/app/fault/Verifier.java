@@ -44,6 +44,7 @@ import org.eventscheduler.app.kafka.TriggerPublisher;
 import org.eventscheduler.topology.SchedulerHeaders;
 import org.eventscheduler.topology.SchedulerTopology;
 import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.pause.EntityType;
 import org.eventscheduler.topology.trigger.TriggerHome;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -136,7 +137,7 @@ public final class Verifier {
         stillHeld(StoreNames.SOURCE_STATES, StoreNames.HELD_SOURCES).forEach(r -> heldBySource.merge(origin(r), 1, Integer::sum));
         Map<String, List<String>> heldByTrigger = new HashMap<>();
         // a trigger's held starts are in the stores of its home: pinned to its source, or shared behind by-trigger
-        for (TriggerHome.Stores home : List.of(TriggerHome.Stores.SHARED, TriggerHome.Stores.PINNED)) {
+        for (TriggerHome.Stores home : TriggerHome.Stores.of(EntityType.TRIGGER)) {
             stillHeld(home.states(), home.held()).forEach(r -> heldByTrigger.computeIfAbsent(origin(r), o -> new ArrayList<>())
                     .add(new String(r.key(), StandardCharsets.UTF_8)));
         }

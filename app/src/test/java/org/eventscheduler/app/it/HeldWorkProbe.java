@@ -25,9 +25,7 @@ final class HeldWorkProbe {
      */
     static List<HeldRecord> held(KafkaStreams streams, EntityType type, String id) {
         // a trigger's state is in the stores of its home: pinned to its source, or shared behind by-trigger
-        List<TriggerHome.Stores> homes = type == EntityType.SOURCE ? List.of(TriggerHome.Stores.SOURCES)
-                : List.of(TriggerHome.Stores.PINNED, TriggerHome.Stores.SHARED);
-        for (TriggerHome.Stores home : homes) {
+        for (TriggerHome.Stores home : TriggerHome.Stores.of(type)) {
             ReadOnlyKeyValueStore<String, GuardState> states = streams.store(StoreQueryParameters.fromNameAndType(
                     home.states(), QueryableStoreTypes.keyValueStore()));
             GuardState state = states.get(id);

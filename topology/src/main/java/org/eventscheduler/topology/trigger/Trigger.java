@@ -11,6 +11,7 @@ public final class Trigger {
     private final Optional<ContentFilter> filter;
     private final InputTemplate.Builder input;
     private final TriggerPolicy policy;
+    private final TriggerHome home;
 
     Trigger(TriggerDefinition definition, Optional<ContentFilter> filter, InputTemplate.Builder input,
             RateLimit rateLimit, BreakerSettings breaker, HoldSettings hold) {
@@ -18,6 +19,12 @@ public final class Trigger {
         this.filter = filter;
         this.input = input;
         this.policy = new TriggerPolicy(rateLimit, breaker, hold);
+        this.home = TriggerHome.of(definition);
+    }
+
+    /** Where its guard state lives ({@link TriggerHome}), decided once, from its definition. */
+    public TriggerHome home() {
+        return home;
     }
 
     public String id() {

@@ -1,7 +1,9 @@
 package org.eventscheduler.topology.trigger;
 
+import java.util.List;
 import java.util.Optional;
 import org.eventscheduler.topology.StoreNames;
+import org.eventscheduler.topology.pause.EntityType;
 
 /**
  * Where a trigger's guard state (window, breaker, pause causes, held starts) lives, and so which task
@@ -26,7 +28,7 @@ public sealed interface TriggerHome {
 
     /** The home of trigger {@code id} as {@code registry} knows it: shared when it is unknown or rejected. */
     static TriggerHome of(TriggerRegistry registry, String id) {
-        return registry.trigger(id).map(trigger -> of(trigger.definition())).orElse(Shared.INSTANCE);
+        return registry.trigger(id).map(Trigger::home).orElse(Shared.INSTANCE);
     }
 
     /** The home of a trigger this instance has no valid definition of: behind by-trigger, as the topology routes it. */
@@ -70,6 +72,14 @@ public sealed interface TriggerHome {
                 StoreNames.HELD_TRIGGERS);
         public static final Stores PINNED = new Stores(StoreNames.PINNED_TRIGGER_STATES,
                 StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.HELD_PINNED_TRIGGERS);
+
+        /** Where the states of one type of entity may be: the sources'; the triggers' of both homes, shared first. */
+        public static List<Stores> of(EntityType type) {
+            return switch (type) {
+                case SOURCE -> List.of(SOURCES);
+                case TRIGGER -> List.of(SHARED, PINNED);
+            };
+        }
 
         /** The three names, for connecting a processor to them. */
         public String[] names() {
