@@ -156,15 +156,48 @@ public final class SchedulerTopology {
                         (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"))
                 .split(Named.as("trigger-commands-")), registry);
 
-        KStream<String, TriggerDecision> shared = matches.get("matches-shared")
+        // shared triggers start in the source task too, from the budget their home (behind by-trigger) grants:
+        // the task sends the home small demands, never the matches, and the grants come back on
+        // scheduler.trigger-grants, each to the partition of the task that asked (docs/architecture.md)
+        KStream<String, TriggerInput> grants = builder.stream(topics.triggerGrants(),
+                Consumed.with(Serdes.String(), triggerSerde).withName("trigger-grants"));
+        // a trigger's failure on an event goes to its home, where its breaker is
+        Map<String, KStream<String, TriggerInput>> sharedMatches = matches.get("matches-shared")
+                .split(Named.as("shared-matches-"))
+                .branch((id, match) -> ((TriggerInput.Match) match).error().isPresent(), Branched.as("failed"))
+                .defaultBranch(Branched.as("made"));
+        Map<String, KStream<String, TriggerDecision>> granted = sharedMatches.get("shared-matches-made")
+                .merge(grants, Named.as("with-trigger-grants"))
+                .process(TriggerStages.grantedStage(config.guardTiming(), registry, metrics),
+                        Named.as("granted-trigger-stage"), TriggerStages.GRANTED_STORES)
+                .split(Named.as("granted-trigger-budget-"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.Demanded, Branched.as("demands"))
+                .defaultBranch(Branched.as("decisions"));
+        writeTriggerDecisions(granted.get("granted-trigger-budget-decisions"), "granted-trigger-", topics);
+
+        Map<String, KStream<String, TriggerDecision>> home = granted.get("granted-trigger-budget-demands")
+                .mapValues(decision -> (TriggerInput) ((TriggerDecision.Demanded) decision).demand(),
+                        Named.as("demand-value"))
+                .merge(sharedMatches.get("shared-matches-failed"), Named.as("with-failed-matches"))
                 .merge(results.get("results-shared"), Named.as("with-start-results"))
                 .merge(triggerCommands.get("trigger-commands-shared"), Named.as("with-trigger-commands"))
                 .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(triggerSerde))
                 .process(TriggerStages.stage(config.guardTiming(), registry, metrics), Named.as("trigger-stage"),
-                        TriggerStages.STORES);
-        writeTriggerDecisions(shared, "trigger-", topics);
+                        TriggerStages.STORES)
+                .split(Named.as("trigger-home-"))
+                .branch((id, decision) -> decision instanceof TriggerDecision.Granted
+                        || decision instanceof TriggerDecision.Relayed, Branched.as("grants"))
+                .defaultBranch(Branched.as("decisions"));
+        home.get("trigger-home-grants")
+                .mapValues(decision -> decision instanceof TriggerDecision.Granted grant
+                        ? (TriggerInput) grant.grant()
+                        : ((TriggerDecision.Relayed) decision).control(), Named.as("grant-value"))
+                .to(topics.triggerGrants(), Produced.with(Serdes.String(), triggerSerde)
+                        .withStreamPartitioner(TriggerStages.grantPartitioner())
+                        .withName("trigger-grants-sink"));
+        writeTriggerDecisions(home.get("trigger-home-decisions"), "trigger-", topics);
 
         KStream<String, TriggerInput> pinnedInputs = results.get("results-pinned")
                 .merge(triggerCommands.get("trigger-commands-pinned"), Named.as("pinned-results-and-commands"))

@@ -30,6 +30,19 @@ public final class StoreNames {
     /** Each pinned trigger's source, as its task last saw it: where its state was made, to notice a move. */
     public static final String PINNED_TRIGGER_HOMES = "pinned-trigger-homes";
     /** Global: the raw JSON definition of every trigger, keyed by trigger id. */
+    /**
+     * The held matches, states and paused index of shared triggers at the source tasks that start them
+     * from granted budget (sub-topology 1).
+     */
+    public static final String GRANTED_TRIGGER_STATES = "granted-trigger-states";
+    /** See {@link #GRANTED_TRIGGER_STATES}. */
+    public static final String PAUSED_GRANTED_TRIGGERS = "paused-granted-triggers";
+    /** See {@link #GRANTED_TRIGGER_STATES}. */
+    public static final String HELD_GRANTED_TRIGGERS = "held-granted-triggers";
+    /** The starts the home of a shared trigger granted, per bucket of its window (behind by-trigger). */
+    public static final String TRIGGER_GRANT_LEDGER = "trigger-grant-ledger";
+    /** The budget a source task holds per shared trigger: the grant for one bucket, the demand it sent. */
+    public static final String TRIGGER_BUDGETS = "trigger-budgets";
     public static final String TRIGGER_DEFINITIONS = "trigger-definitions";
     /**
      * The repartition topic that routes events whose key is not their source, and operator commands for

@@ -18,9 +18,11 @@ import java.util.Map;
  * @param control   operator commands (pause, resume), key = the entity's changelog key
  * @param workflowStarts one record per (event, trigger) match that starts a workflow, key = trigger id
  * @param startResults   the workflow engine's answers to starts, {@code {eventId, triggerId, status, error}}
+ * @param triggerGrants  the scheduler's own: budget a shared trigger's home grants to the source partitions, each
+ *                       record written to the partition it is for (as many partitions as {@code ingress})
  */
 public record Topics(String ingress, String accepted, String throttled, String dlq, String paused, String triggers,
-                     String control, String workflowStarts, String startResults) {
+                     String control, String workflowStarts, String startResults, String triggerGrants) {
     public Topics {
         requireName(ingress, "ingress");
         requireName(accepted, "accepted");
@@ -31,8 +33,9 @@ public record Topics(String ingress, String accepted, String throttled, String d
         requireName(control, "control");
         requireName(workflowStarts, "workflow-starts");
         requireName(startResults, "start-results");
-        require(List.of(ingress, accepted, throttled, dlq, paused, triggers, control, workflowStarts, startResults)
-                        .stream().distinct().count() == 9,
+        requireName(triggerGrants, "trigger-grants");
+        require(List.of(ingress, accepted, throttled, dlq, paused, triggers, control, workflowStarts, startResults,
+                        triggerGrants).stream().distinct().count() == 10,
                 "topics", "every topic needs its own name");
     }
 
@@ -40,7 +43,7 @@ public record Topics(String ingress, String accepted, String throttled, String d
     public Map<String, String> byKey() {
         return Map.of("ingress", ingress, "accepted", accepted, "throttled", throttled, "dlq", dlq,
                 "paused", paused, "triggers", triggers, "control", control, "workflow-starts", workflowStarts,
-                "start-results", startResults);
+                "start-results", startResults, "trigger-grants", triggerGrants);
     }
 
     private static void requireName(String name, String key) {

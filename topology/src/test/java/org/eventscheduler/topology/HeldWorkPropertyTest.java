@@ -101,10 +101,12 @@ class HeldWorkPropertyTest {
     /** The stores on disk: flushed and closed by a stop, opened from their files by a start. */
     private static final List<String> STORES_ON_DISK = List.of(StoreNames.SOURCE_STATES, StoreNames.PAUSED_SOURCES,
             StoreNames.HELD_SOURCES, StoreNames.HELD_TRIGGERS, StoreNames.HELD_PINNED_TRIGGERS,
-            StoreNames.TRIGGER_DEFINITIONS);
+            StoreNames.HELD_GRANTED_TRIGGERS, StoreNames.TRIGGER_DEFINITIONS);
     /** The stores in memory, restored from their changelogs. */
     private static final List<String> STORES_IN_MEMORY = List.of(StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
-            StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES);
+            StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES,
+            StoreNames.GRANTED_TRIGGER_STATES, StoreNames.PAUSED_GRANTED_TRIGGERS, StoreNames.TRIGGER_BUDGETS,
+            StoreNames.TRIGGER_GRANT_LEDGER);
     /** The stores of both homes of a trigger: t-0 is shared (any source), t-1 pinned to s-1. */
     private static final List<TriggerHome.Stores> TRIGGER_HOMES = TriggerHome.Stores.of(EntityType.TRIGGER);
     private static final GuardStateSerde STATE_SERDE = new GuardStateSerde(WINDOW);
@@ -236,7 +238,7 @@ class HeldWorkPropertyTest {
          * Triggers the trigger stage's due checks miss since a restart (see the class comment), with their entry
          * in the paused index then, and since when; they are back once the entry changes.
          */
-        private final Map<String, Long> overlookedEntry = new HashMap<>();
+        private final Map<String, List<Long>> overlookedEntry = new HashMap<>();
         private final Map<String, Long> overlookedSince = new HashMap<>();
         /** Per trigger, the times the trigger stage's due checks missed it: {from, to}. */
         private final Map<String, List<long[]>> overlooked = new HashMap<>();
@@ -376,7 +378,7 @@ class HeldWorkPropertyTest {
             restoreStoresInMemory();
             restarts.add(clock());
             TRIGGER_HOMES.stream().flatMap(home -> changelogs.get(home.paused()).keySet().stream()).forEach(trigger -> {
-                overlookedEntry.put(trigger, pausedEntry(trigger));
+                overlookedEntry.put(trigger, pausedEntries(trigger));
                 overlookedSince.putIfAbsent(trigger, clock());
             });
             // Kafka commits the task's stream time with its offsets; the new driver learns it from a record
@@ -502,7 +504,7 @@ class HeldWorkPropertyTest {
         /** A trigger overlooked since a restart is back in the due checks once its paused-index entry changed. */
         private void noteWhatTheTriggerStageLooksAt() {
             for (String trigger : List.copyOf(overlookedSince.keySet())) {
-                if (!Objects.equals(pausedEntry(trigger), overlookedEntry.get(trigger))) {
+                if (lookedAtAgain(overlookedEntry.get(trigger), pausedEntries(trigger))) {
                     overlooked.computeIfAbsent(trigger, t -> new ArrayList<>())
                             .add(new long[] {overlookedSince.remove(trigger), clock()});
                     overlookedEntry.remove(trigger);
@@ -516,15 +518,44 @@ class HeldWorkPropertyTest {
                     .anyMatch(trigger -> !fixture.heldRecords(EntityType.TRIGGER, trigger.id()).isEmpty());
         }
 
-        /** The trigger's entry in the paused index of its home; null when it has none. */
-        private Long pausedEntry(String trigger) {
+        /**
+         * The trigger's entries in the paused index of each stage that may hold its state (its home, and for a
+         * shared trigger the source tasks' stage too); null where it has none.
+         */
+        private List<Long> pausedEntries(String trigger) {
+            List<Long> entries = new ArrayList<>();
             for (TriggerHome.Stores home : TRIGGER_HOMES) {
-                Long entry = fixture.driver.<String, Long>getKeyValueStore(home.paused()).get(trigger);
-                if (entry != null) {
-                    return entry;
+                entries.add(fixture.driver.<String, Long>getKeyValueStore(home.paused()).get(trigger));
+            }
+            return entries;
+        }
+
+        /** Every stage that had an entry at the restart changed it since: each looked at the trigger again. */
+        private static boolean lookedAtAgain(List<Long> atRestart, List<Long> now) {
+            for (int i = 0; i < atRestart.size(); i++) {
+                if (atRestart.get(i) != null && Objects.equals(atRestart.get(i), now.get(i))) {
+                    return false;
                 }
             }
-            return null;
+            return true;
+        }
+
+        /** Who holds how many records in which store, and their states. */
+        private String whereHeld() {
+            StringBuilder where = new StringBuilder();
+            for (EntityType type : EntityType.values()) {
+                for (TriggerHome.Stores home : TriggerHome.Stores.of(type)) {
+                    fixture.driver.<String, GuardState>getKeyValueStore(home.states()).all().forEachRemaining(entry -> {
+                        if (entry.value.heldCount() > 0) {
+                            where.append(home.states()).append(' ').append(entry.key).append(": ")
+                                    .append(entry.value.heldCount()).append(" held, paused ")
+                                    .append(entry.value.isPaused()).append(", next check ")
+                                    .append(entry.value.nextHeldCheck()).append("; ");
+                        }
+                    });
+                }
+            }
+            return where.toString();
         }
 
         private boolean somethingHeld() {
@@ -577,13 +608,19 @@ class HeldWorkPropertyTest {
             KeyValueStore<String, String> homes = fixture.driver.getKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES);
             changelogs.get(StoreNames.PINNED_TRIGGER_HOMES).forEach((id, bytes) ->
                     homes.put(id, new String(bytes.get(), java.nio.charset.StandardCharsets.UTF_8)));
+            KeyValueStore<String, Object> budgets = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_BUDGETS);
+            changelogs.get(StoreNames.TRIGGER_BUDGETS).forEach((id, bytes) ->
+                    budgets.put(id, TriggerStages.readBudget(bytes.get())));
+            KeyValueStore<String, Object> ledgers = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER);
+            changelogs.get(StoreNames.TRIGGER_GRANT_LEDGER).forEach((id, bytes) ->
+                    ledgers.put(id, TriggerStages.readGrantLedger(bytes.get())));
         }
 
         // ---- the properties
 
         void check(Coverage coverage) {
-            assertThat(somethingHeld()).as("%s: still held after %s with everything resumed", this, DRAIN_AT_MOST)
-                    .isFalse();
+            assertThat(somethingHeld()).as("%s: still held after %s with everything resumed: %s", this, DRAIN_AT_MOST,
+                    whereHeld()).isFalse();
             checkEveryRecordEndsOnce();
             checkNothingHappensAheadOfTheClock();
             checkNoWindowLetsMoreThroughThanItsLimit();

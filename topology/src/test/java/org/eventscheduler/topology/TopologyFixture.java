@@ -52,7 +52,7 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
 public final class TopologyFixture implements AutoCloseable {
     public static final Topics TOPICS = new Topics("events.ingress", "events.accepted", "scheduler.throttled",
             "scheduler.dlq", "scheduler.paused", "scheduler.triggers", "scheduler.control", "workflow.starts",
-            "workflow.start-results");
+            "workflow.start-results", "scheduler.trigger-grants");
     public static final BreakerSettings BREAKER = new BreakerSettings(true, false, 50, BreakerSettings.WindowType.COUNT_BASED,
             20, 10, Duration.ofSeconds(30), 3);
     public static final TriggerDefaults TRIGGER_DEFAULTS = new TriggerDefaults(new RateLimit(1000, LimitAction.PAUSE),
@@ -174,9 +174,17 @@ public final class TopologyFixture implements AutoCloseable {
         return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The records {@code id} holds now, as its state says. */
+    /**
+     * The records {@code id} holds now, as its states say: a shared trigger's matches are held in the source
+     * tasks that wait for its home's budget, the others' in their home.
+     */
     public long held(EntityType type, String id) {
-        return state(type, id).map(GuardState::heldCount).orElse(0L);
+        long held = 0;
+        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+            GuardState state = driver.<String, GuardState>getKeyValueStore(names.states()).get(id);
+            held += state == null ? 0 : state.heldCount();
+        }
+        return held;
     }
 
     /** The guard state of {@code id}, wherever it lives (a trigger's in its home's store). */
@@ -197,10 +205,16 @@ public final class TopologyFixture implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** The records {@code id} holds now, read from its held store, oldest first. */
+    /** The records {@code id} holds now, read from its held stores (wherever it holds any), oldest first in each. */
     public List<HeldRecord> heldRecords(EntityType type, String id) {
-        return homeStores(type, id).map(names -> HeldWork.peek(driver.getKeyValueStore(names.held()), id,
-                driver.<String, GuardState>getKeyValueStore(names.states()).get(id), Integer.MAX_VALUE)).orElse(List.of());
+        List<HeldRecord> records = new ArrayList<>();
+        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+            GuardState state = driver.<String, GuardState>getKeyValueStore(names.states()).get(id);
+            if (state != null) {
+                records.addAll(HeldWork.peek(driver.getKeyValueStore(names.held()), id, state, Integer.MAX_VALUE));
+            }
+        }
+        return records;
     }
 
     /** Every record a kind of entity holds, as the entities' states say, read from its held stores. */
@@ -209,7 +223,8 @@ public final class TopologyFixture implements AutoCloseable {
         for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
             KeyValueStore<String, GuardState> states = driver.getKeyValueStore(names.states());
             try (var all = states.all()) {
-                all.forEachRemaining(entry -> records.addAll(heldRecords(type, entry.key)));
+                all.forEachRemaining(entry -> records.addAll(HeldWork.peek(driver.getKeyValueStore(names.held()),
+                        entry.key, entry.value, Integer.MAX_VALUE)));
             }
         }
         return records;

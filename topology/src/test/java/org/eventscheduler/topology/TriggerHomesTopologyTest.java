@@ -75,7 +75,7 @@ class TriggerHomesTopologyTest {
     }
 
     @Test
-    void shouldSendASharedTriggersMatchesThroughByTrigger() {
+    void shouldGuardASharedTriggerBehindByTrigger() {
         define(Kind.SHARED.sourceCriterion, "", Duration.ZERO);
         order("o-1", "shop", Duration.ofMillis(1));
 

@@ -26,6 +26,7 @@ class PausedIndexTest {
     private static final GuardState C = GuardState.fresh(0, 4);
     private static final GuardState T = GuardState.fresh(0, 4);
     private static final GuardState P = GuardState.fresh(0, 4);
+    private static final GuardState G = GuardState.fresh(0, 4);
 
     private final Map<String, Map<String, ?>> stores = Map.of(
             StoreNames.PAUSED_SOURCES, new TreeMap<>(Map.of("a", 1L, "b", 2L, "c", 3L)),
@@ -33,7 +34,9 @@ class PausedIndexTest {
             StoreNames.PAUSED_TRIGGERS, new TreeMap<>(Map.of("t", 1L)),
             StoreNames.TRIGGER_STATES, new TreeMap<>(Map.of("t", T)),
             StoreNames.PAUSED_PINNED_TRIGGERS, new TreeMap<>(Map.of("p", 1L)),
-            StoreNames.PINNED_TRIGGER_STATES, new TreeMap<>(Map.of("p", P)));
+            StoreNames.PINNED_TRIGGER_STATES, new TreeMap<>(Map.of("p", P)),
+            StoreNames.PAUSED_GRANTED_TRIGGERS, new TreeMap<>(Map.of("t", 2L)),
+            StoreNames.GRANTED_TRIGGER_STATES, new TreeMap<>(Map.of("t", G)));
 
     @Test
     void shouldVisitTheIndexedIdsOfATypeThatHaveAState() {
@@ -42,10 +45,12 @@ class PausedIndexTest {
         List<String> triggers = new ArrayList<>();
 
         index.forEach(EntityType.SOURCE, (id, state) -> sources.add(id + (state == A ? "=A" : state == C ? "=C" : "=?")));
-        index.forEach(EntityType.TRIGGER, (id, state) -> triggers.add(id + (state == T ? "=T" : state == P ? "=P" : "=?")));
+        index.forEach(EntityType.TRIGGER, (id, state) -> triggers.add(id + (state == T ? "=T" : state == P ? "=P"
+                : state == G ? "=G" : "=?")));
 
         assertThat(sources).as("b is indexed without a state; not-indexed has no index entry").containsExactly("a=A", "c=C");
-        assertThat(triggers).as("shared triggers' and pinned triggers' indexes").containsExactly("t=T", "p=P");
+        assertThat(triggers).as("shared triggers' and pinned triggers' indexes, then what source tasks hold of"
+                + " shared triggers' matches").containsExactly("t=T", "p=P", "t=G");
     }
 
     /** Local stores as maps, nothing else. */

@@ -12,12 +12,12 @@ import java.util.Set;
  * @param partitions        partitions of each created topic
  * @param replicationFactor replicas of each created topic
  * @param configs           topic configs per topic key (ingress, accepted, throttled, dlq, paused, triggers,
- *                          control, workflow-starts, start-results)
+ *                          control, workflow-starts, start-results, trigger-grants)
  */
 public record TopicProvisioning(boolean createMissing, int partitions, short replicationFactor,
                                 Map<String, Map<String, String>> configs) {
     private static final Set<String> TOPIC_KEYS = Set.of("ingress", "accepted", "throttled", "dlq", "paused",
-            "triggers", "control", "workflow-starts", "start-results");
+            "triggers", "control", "workflow-starts", "start-results", "trigger-grants");
 
     public TopicProvisioning {
         require(partitions >= 1, "partitions", "must be at least 1, was " + partitions);

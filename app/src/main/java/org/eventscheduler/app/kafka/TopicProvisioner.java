@@ -35,7 +35,12 @@ public final class TopicProvisioner {
         List<NewTopic> missing = new ArrayList<>();
         for (Map.Entry<String, String> topic : topics.byKey().entrySet()) {
             if (!existing.contains(topic.getValue())) {
-                missing.add(new NewTopic(topic.getValue(), provisioning.partitions(), provisioning.replicationFactor())
+                // the grants are written to the source partition they are for: as many partitions as ingress
+                int partitions = topic.getValue().equals(topics.triggerGrants()) && existing.contains(topics.ingress())
+                        ? describeWhenVisible(admin, List.of(topics.ingress()), timeout).get(topics.ingress())
+                                .partitions().size()
+                        : provisioning.partitions();
+                missing.add(new NewTopic(topic.getValue(), partitions, provisioning.replicationFactor())
                         .configs(provisioning.configsOf(topic.getKey())));
             }
         }
@@ -74,13 +79,21 @@ public final class TopicProvisioner {
     /**
      * The control and start-results topics are read in the same sub-topology as the ingress topic, and
      * Kafka Streams sizes the by-source repartition topic by the largest of them; with more partitions
-     * than ingress, events keyed by source would land in another task than their source's state.
+     * than ingress, events keyed by source would land in another task than their source's state. The
+     * trigger-grants topic is written to the source partition a grant is for: it needs exactly as many.
      */
     static void requireCopartitionedInputs(Admin admin, Topics topics, Duration timeout) {
         Map<String, Integer> partitions = new java.util.HashMap<>();
-        describeWhenVisible(admin, List.of(topics.ingress(), topics.control(), topics.startResults()), timeout)
+        describeWhenVisible(admin, List.of(topics.ingress(), topics.control(), topics.startResults(),
+                topics.triggerGrants()), timeout)
                 .forEach((name, description) -> partitions.put(name, description.partitions().size()));
         int ingress = partitions.get(topics.ingress());
+        int grants = partitions.get(topics.triggerGrants());
+        if (grants != ingress) {
+            throw new TopicProvisioningException("topic " + topics.triggerGrants() + " has " + grants
+                    + " partitions and " + topics.ingress() + " " + ingress + "; give it exactly as many (a grant is"
+                    + " written to the partition of the source task it is for)");
+        }
         List<String> larger = java.util.stream.Stream.of(topics.control(), topics.startResults())
                 .filter(topic -> partitions.get(topic) > ingress)
                 .map(topic -> topic + " (" + partitions.get(topic) + ")")

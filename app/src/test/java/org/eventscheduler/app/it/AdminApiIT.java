@@ -134,7 +134,7 @@ class AdminApiIT {
         env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
         String suffix = applicationId.substring(applicationId.lastIndexOf('-') + 1);
         for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused", "triggers", "control",
-                "workflow-starts", "start-results")) {
+                "workflow-starts", "start-results", "trigger-grants")) {
             env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
         env.putAll(extra);

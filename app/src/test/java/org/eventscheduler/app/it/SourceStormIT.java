@@ -72,8 +72,8 @@ class SourceStormIT {
         // the storm stays paused for the test: what it holds stays held, to be counted
         env.put("SCHEDULER_PAUSE_POLICY__COOLDOWN", "1h");
         env.put("SCHEDULER_PAUSE_POLICY__MAX_COOLDOWN", "1h");
-        for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused")) {
-            env.put("SCHEDULER_TOPICS__" + topic.toUpperCase(), topic + "-" + suffix);
+        for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused", "trigger-grants")) {
+            env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
         return ConfigLoader.load(Optional.empty(), env);
     }

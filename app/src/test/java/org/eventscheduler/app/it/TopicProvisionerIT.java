@@ -55,7 +55,8 @@ class TopicProvisionerIT {
     private static Topics topics() {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         return new Topics("ingress" + suffix, "accepted" + suffix, "throttled" + suffix, "dlq" + suffix,
-                "paused" + suffix, "triggers" + suffix, "control" + suffix, "starts" + suffix, "results" + suffix);
+                "paused" + suffix, "triggers" + suffix, "control" + suffix, "starts" + suffix, "results" + suffix,
+                "grants" + suffix);
     }
 
     @Test

@@ -73,7 +73,7 @@ class TracingIT {
         env.put("SCHEDULER_KAFKA__STATE_DIR", dir.resolve("state").toString());
         env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
         for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused", "triggers", "control",
-                "workflow-starts", "start-results")) {
+                "workflow-starts", "start-results", "trigger-grants")) {
             String key = "SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_');
             env.put(key, config.topics().byKey().get(topic));
         }

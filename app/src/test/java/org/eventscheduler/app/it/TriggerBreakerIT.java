@@ -130,7 +130,7 @@ class TriggerBreakerIT {
         env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
         env.put("SCHEDULER_TRIGGERS__BREAKER__WAIT_IN_OPEN_STATE", OPEN_FOR.toSeconds() + "s");
         for (String topic : List.of("ingress", "accepted", "throttled", "dlq", "paused", "triggers", "control",
-                "workflow-starts", "start-results")) {
+                "workflow-starts", "start-results", "trigger-grants")) {
             env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + suffix);
         }
         return ConfigLoader.load(Optional.empty(), env);

@@ -38,7 +38,7 @@ record HealthUnderLoadScenario(int events, int reps) implements PipelineBench.Sc
             env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", harness.triggers.toString());
             env.put("SCHEDULER_TOPICS__INGRESS", input);
             for (String topic : new String[] {"accepted", "throttled", "dlq", "paused", "triggers", "control",
-                    "workflow-starts", "start-results"}) {
+                    "workflow-starts", "start-results", "trigger-grants"}) {
                 env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-s6-" + id);
             }
             instances.add(org.eventscheduler.app.kafka.SchedulerInstance.start(

@@ -186,7 +186,7 @@ public interface Pipeline extends AutoCloseable {
         env.put("SCHEDULER_TRIGGERS__APPLY_ON_START", triggers.toString());
         env.put("SCHEDULER_TOPICS__INGRESS", input);
         for (String topic : new String[] {"accepted", "throttled", "dlq", "paused", "triggers", "control",
-                "workflow-starts", "start-results"}) {
+                "workflow-starts", "start-results", "trigger-grants"}) {
             env.put("SCHEDULER_TOPICS__" + topic.toUpperCase().replace('-', '_'), topic + "-" + runId);
         }
         env.putAll(extra);

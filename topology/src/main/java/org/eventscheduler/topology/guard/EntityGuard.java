@@ -52,7 +52,24 @@ public final class EntityGuard {
         }
     }
 
+    /**
+     * Where the room for one more record of an entity comes from. By default its own window of what it
+     * let through ({@link StartWindow}); a source task starting a shared trigger's matches spends the
+     * budget the trigger's home granted it instead.
+     */
+    public interface Room {
+        /** Whether one more record of entity {@code id} may go at {@code time}. */
+        boolean has(String id, GuardState s, long time, RateLimit limit);
+
+        /** Counts one record of entity {@code id} let through at {@code time}. */
+        void take(String id, GuardState s, long time);
+
+        /** When there may next be room, as of {@code now} (the next look at the entity's held work). */
+        long next(String id, GuardState s, long now, RateLimit limit);
+    }
+
     private final EntityType entityType;
+    private final Room room;
     private final RateWindow window;
     private final PausePolicy policy;
     private final String instanceId;
@@ -74,9 +91,19 @@ public final class EntityGuard {
         this(entityType, window, policy, instanceId, metrics, LIVE_BREAKERS);
     }
 
-    /** As above, keeping at most {@code liveBreakers} breakers live (the tests evict with a small number). */
+    /** A guard whose room for each record comes from {@code room}, not from the entity's own window. */
+    public EntityGuard(EntityType entityType, GuardTiming timing, SchedulerMetrics metrics, Room room) {
+        this(entityType, timing.window(), timing.policy(), timing.instanceId(), metrics, LIVE_BREAKERS, Optional.of(room));
+    }
+
     EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
                 SchedulerMetrics metrics, int liveBreakers) {
+        this(entityType, window, policy, instanceId, metrics, liveBreakers, Optional.empty());
+    }
+
+    /** As above, keeping at most {@code liveBreakers} breakers live (the tests evict with a small number). */
+    private EntityGuard(EntityType entityType, RateWindow window, PausePolicy policy, String instanceId,
+                        SchedulerMetrics metrics, int liveBreakers, Optional<Room> room) {
         this.liveBreakers = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Breaker> eldest) {
@@ -84,6 +111,7 @@ public final class EntityGuard {
             }
         };
         this.entityType = entityType;
+        this.room = room.orElseGet(() -> new OwnWindow());
         this.window = window;
         this.policy = policy;
         this.instanceId = instanceId;
@@ -108,7 +136,28 @@ public final class EntityGuard {
         clock.set(timestamp);
         expireOperatorPause(id, s, timestamp, changes);
         long bucket = window.bucketOf(timestamp);
-        long count = s.count(bucket);
+        checkRate(id, s, timestamp, bucket, s.count(bucket), limit, correlationId, changes);
+        if (isHeldBack(s)) {
+            return Verdict.HOLD_PAUSED;
+        }
+        if (s.heldLive() > 0) {
+            // behind the work held before it: each entity's records come out in the order they arrived
+            return s.isPaused() ? Verdict.HOLD_PAUSED : Verdict.HOLD_OVER_LIMIT;
+        }
+        if (!room.has(id, s, timestamp, limit)) {
+            return Verdict.HOLD_OVER_LIMIT;
+        }
+        boolean permitted = acquire(id, s, timestamp, breaker, correlationId, changes);
+        if (!permitted && !breaker.shadow()) {
+            return Verdict.HOLD_PAUSED;
+        }
+        room.take(id, s, timestamp);
+        return Verdict.ADMIT;
+    }
+
+    /** Applies the rate limit to the entity's count {@code count} over its window after a record at {@code timestamp}. */
+    private void checkRate(String id, GuardState s, long timestamp, long bucket, long count, RateLimit limit,
+                           String correlationId, Consumer<PauseRecord> changes) {
         maybeResumeRate(id, s, timestamp, count, limit, changes);
 
         boolean overLimit = count > limit.maxEvents();
@@ -131,22 +180,33 @@ public final class EntityGuard {
                         changes);
             }
         }
-        if (isHeldBack(s)) {
-            return Verdict.HOLD_PAUSED;
+    }
+
+    /**
+     * A source task's demand for starts of a shared trigger (granted budget, docs/architecture.md). Counts
+     * the {@code matched} matches the task saw in the trigger's window (they may trip a rate pause, as
+     * arriving matches do), then says how many of the {@code wanted} starts may go: none while its rate or
+     * an operator holds it back; what a half-open breaker's probes allow; otherwise as many as {@code room},
+     * what the limit leaves (all under action shadow). The caller counts what it grants.
+     */
+    public int grant(String id, GuardState s, long timestamp, int wanted, int matched, long room, RateLimit limit,
+                     BreakerSettings breaker, String correlationId, Consumer<PauseRecord> changes) {
+        clock.set(timestamp);
+        expireOperatorPause(id, s, timestamp, changes);
+        long arrivalBucket = window.bucketOf(timestamp);
+        checkRate(id, s, timestamp, arrivalBucket, s.count(arrivalBucket, matched), limit, correlationId, changes);
+        if (isHeldBack(s) || wanted <= 0) {
+            return 0;
         }
-        if (s.heldLive() > 0) {
-            // behind the work held before it: each entity's records come out in the order they arrived
-            return s.isPaused() ? Verdict.HOLD_PAUSED : Verdict.HOLD_OVER_LIMIT;
+        int starts = (int) Math.max(0, Math.min(wanted, limit.action() == LimitAction.SHADOW ? wanted : room));
+        if (starts > 0 && breaker.enabled() && s.breakerState != Breaker.State.CLOSED && !breaker.shadow()) {
+            int permitted = 0;
+            while (permitted < starts && acquire(id, s, timestamp, breaker, correlationId, changes)) {
+                permitted++;
+            }
+            starts = permitted;
         }
-        if (!hasRoom(s, timestamp, limit)) {
-            return Verdict.HOLD_OVER_LIMIT;
-        }
-        boolean permitted = acquire(id, s, timestamp, breaker, correlationId, changes);
-        if (!permitted && !breaker.shadow()) {
-            return Verdict.HOLD_PAUSED;
-        }
-        s.starts.add(timestamp, window);
-        return Verdict.ADMIT;
+        return starts;
     }
 
     /**
@@ -157,13 +217,13 @@ public final class EntityGuard {
     public boolean admitHeld(String id, GuardState s, long now, RateLimit limit, BreakerSettings breaker,
                              String correlationId, Consumer<PauseRecord> changes) {
         clock.set(now);
-        if (isHeldBack(s) || !hasRoom(s, now, limit)) {
+        if (isHeldBack(s) || !room.has(id, s, now, limit)) {
             return false;
         }
         if (!acquire(id, s, now, breaker, correlationId, changes) && !breaker.shadow()) {
             return false;
         }
-        s.starts.add(now, window);
+        room.take(id, s, now);
         return true;
     }
 
@@ -207,11 +267,29 @@ public final class EntityGuard {
      * room (a breaker or a look's budget held the record back), else the time at which enough of what it let
      * through is a window's length old. An entity waiting for room is looked at then, not at every bucket.
      */
-    long nextRoom(GuardState s, long now, RateLimit limit) {
-        if (hasRoom(s, now, limit)) {
-            return nextBucketStart(now);
+    long nextRoom(String id, GuardState s, long now, RateLimit limit) {
+        return room.next(id, s, now, limit);
+    }
+
+    /** The default {@link Room}: the entity's own window of what it let through. */
+    private final class OwnWindow implements Room {
+        @Override
+        public boolean has(String id, GuardState s, long time, RateLimit limit) {
+            return hasRoom(s, time, limit);
         }
-        return s.starts.roomAt(now, limit.maxEvents(), window);
+
+        @Override
+        public void take(String id, GuardState s, long time) {
+            s.starts.add(time, window);
+        }
+
+        @Override
+        public long next(String id, GuardState s, long now, RateLimit limit) {
+            if (hasRoom(s, now, limit)) {
+                return nextBucketStart(now);
+            }
+            return s.starts.roomAt(now, limit.maxEvents(), window);
+        }
     }
 
     /** The length of one bucket of the window, milliseconds. */

@@ -125,6 +125,12 @@ public final class GuardState {
         return window.total();
     }
 
+    /** Counts {@code n} records in {@code bucket}; returns the count over the window. */
+    long count(long bucket, int n) {
+        window.add(bucket, n);
+        return window.total();
+    }
+
     /** Moves the window on to {@code bucket} (time passed without a record); returns the count over it. */
     long advanceTo(long bucket) {
         window.advanceTo(bucket);

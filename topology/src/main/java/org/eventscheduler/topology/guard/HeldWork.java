@@ -117,7 +117,7 @@ public final class HeldWork {
             budget--;
             outlet.release(id, s, record, now);
         }
-        s.heldCheckAt = nextCheck(s, now, policy, guard);
+        s.heldCheckAt = nextCheck(id, s, now, policy, guard);
         if (s.heldCount() == 0 && s.episode.isOpen()) {
             outlet.notice(notice(id, s, HoldNotice.Event.DRAINED, now));
             s.episode.end();
@@ -244,7 +244,7 @@ public final class HeldWork {
         }
     }
 
-    private long nextCheck(GuardState s, long now, GuardPolicy policy, EntityGuard guard) {
+    private long nextCheck(String id, GuardState s, long now, GuardPolicy policy, EntityGuard guard) {
         HoldSettings settings = policy.hold();
         if (s.heldCount() == 0) {
             return GuardState.NEVER;
@@ -260,7 +260,7 @@ public final class HeldWork {
         } else if (s.operatorRelease > 0) {
             next = Math.min(next, guard.nextBucketStart(now));
         } else if (s.heldLive() > 0 && !guard.isHeldBack(s)) {
-            next = Math.min(next, guard.nextRoom(s, now, policy.rateLimit()));
+            next = Math.min(next, guard.nextRoom(id, s, now, policy.rateLimit()));
         }
         return next;
     }

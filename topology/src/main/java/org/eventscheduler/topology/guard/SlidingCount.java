@@ -51,9 +51,14 @@ final class SlidingCount {
 
     /** Counts one event in {@code bucket}; an event older than the window is not counted. */
     void add(long bucket) {
+        add(bucket, 1);
+    }
+
+    /** Counts {@code n} events in {@code bucket}; events older than the window are not counted. */
+    void add(long bucket, int n) {
         advanceTo(bucket);
-        if (bucket > headBucket - counts.length && counts[slot(bucket)] < Integer.MAX_VALUE) {
-            counts[slot(bucket)]++;
+        if (bucket > headBucket - counts.length) {
+            counts[slot(bucket)] = (int) Math.min(Integer.MAX_VALUE, (long) counts[slot(bucket)] + n);
         }
     }
 

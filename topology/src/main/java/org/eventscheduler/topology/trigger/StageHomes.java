@@ -46,6 +46,26 @@ interface StageHomes {
     };
 
     /**
+     * The stage in a source task that starts shared triggers' matches from granted budget: a trigger is
+     * at home there while it is defined and shared.
+     */
+    Factory GRANTED = (context, registry) -> new StageHomes() {
+        @Override
+        public void seen(TriggerInput input) {
+        }
+
+        @Override
+        public boolean movedAway(String triggerId) {
+            return registry.trigger(triggerId).map(trigger -> !(trigger.home() instanceof TriggerHome.Shared))
+                    .orElse(true);
+        }
+
+        @Override
+        public void forgotten(String triggerId) {
+        }
+    };
+
+    /**
      * The stage of pinned triggers in the source stage's task: home to a trigger as long as it is pinned
      * to the source it was pinned to when its state was made here. That source is kept in the
      * changelogged {@code pinned-trigger-homes} store (written when it changes, not per match), since

@@ -29,4 +29,19 @@ public sealed interface TriggerDecision {
     /** A trigger was paused or resumed: a record for {@code scheduler.paused}. */
     record PauseChanged(PauseRecord record) implements TriggerDecision {
     }
+
+    /** A source task's demand for budget of a shared trigger: a record for {@code by-trigger}. */
+    record Demanded(TriggerInput.Demand demand) implements TriggerDecision {
+    }
+
+    /**
+     * An operator's release or discard of a shared trigger's held work, relayed by its home to the source
+     * tasks that hold its matches: a record for {@code scheduler.trigger-grants}, to every partition.
+     */
+    record Relayed(TriggerInput.Control control) implements TriggerDecision {
+    }
+
+    /** A shared trigger's home grants or revokes budget: a record for {@code scheduler.trigger-grants}. */
+    record Granted(TriggerInput.Grant grant) implements TriggerDecision {
+    }
 }

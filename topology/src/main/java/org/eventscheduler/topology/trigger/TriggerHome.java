@@ -72,12 +72,18 @@ public sealed interface TriggerHome {
                 StoreNames.HELD_TRIGGERS);
         public static final Stores PINNED = new Stores(StoreNames.PINNED_TRIGGER_STATES,
                 StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.HELD_PINNED_TRIGGERS);
+        /** A shared trigger's matches held at the source tasks, waiting for budget its home grants. */
+        public static final Stores GRANTED = new Stores(StoreNames.GRANTED_TRIGGER_STATES,
+                StoreNames.PAUSED_GRANTED_TRIGGERS, StoreNames.HELD_GRANTED_TRIGGERS);
 
-        /** Where the states of one type of entity may be: the sources'; the triggers' of both homes, shared first. */
+        /**
+         * Where the states of one type of entity may be: the sources'; the triggers' of both homes, shared
+         * first, then the shared triggers' matches held at source tasks for budget.
+         */
         public static List<Stores> of(EntityType type) {
             return switch (type) {
                 case SOURCE -> List.of(SOURCES);
-                case TRIGGER -> List.of(SHARED, PINNED);
+                case TRIGGER -> List.of(SHARED, PINNED, GRANTED);
             };
         }
 

@@ -55,6 +55,48 @@ public sealed interface TriggerInput {
         }
     }
 
+    /**
+     * A source task asks a shared trigger's home for budget: starts it may make in one bucket of the
+     * trigger's rate window ({@link GrantBudgets}). Never the event: a few numbers.
+     *
+     * @param partition the source task's partition, where the grant goes
+     * @param bucket    the bucket of record time the starts are for
+     * @param wanted    the starts it asks for: what it holds, and what it expects in the bucket
+     * @param matched   matches of the trigger it saw since its previous demand, for the home's rate count
+     * @param ahead     asked before the bucket began, so that a steady trigger finds budget there: granted only
+     *                  from what the limit leaves beyond half of it
+     * @param returnedBucket the bucket of an earlier grant whose starts the task did not use
+     * @param returned  how many it did not use: they never start, so the home takes them out of its window
+     */
+    record Demand(String triggerId, int partition, long bucket, int wanted, int matched, boolean ahead,
+                  long returnedBucket, int returned) implements TriggerInput {
+    }
+
+    /**
+     * A shared trigger's home answers a demand: {@code starts} starts the task of {@code partition} may make in
+     * {@code bucket}, already counted in the trigger's window. A revocation ({@code revoked}, for
+     * {@link #EVERY_PARTITION}) takes back every grant the tasks hold: the trigger paused. {@code ahead}: the
+     * answer to a demand made ahead of its bucket.
+     */
+    record Grant(String triggerId, int partition, long bucket, int starts, boolean ahead, boolean revoked)
+            implements TriggerInput {
+        /** The partition of a revocation: it goes to every source task. */
+        public static final int EVERY_PARTITION = -1;
+
+        static Grant revocation(String triggerId, long bucket) {
+            return new Grant(triggerId, EVERY_PARTITION, bucket, 0, false, true);
+        }
+
+        /** The trigger resumed: every source task may ask again, also for a bucket the home refused. */
+        static Grant invitation(String triggerId, long bucket) {
+            return new Grant(triggerId, EVERY_PARTITION, bucket, 0, false, false);
+        }
+
+        boolean isInvitation() {
+            return partition == EVERY_PARTITION && !revoked;
+        }
+    }
+
     /** An operator command for a trigger. */
     record Control(ControlCommand command) implements TriggerInput {
         @Override

@@ -21,6 +21,8 @@ public final class TriggerJson {
     private static final String MATCH = "match";
     private static final String RESULT = "result";
     private static final String CONTROL = "control";
+    private static final String DEMAND = "demand";
+    private static final String GRANT = "grant";
 
     private TriggerJson() {
     }
@@ -47,12 +49,16 @@ public final class TriggerJson {
                     case TriggerInput.Match match -> MATCH;
                     case TriggerInput.StartResult result -> RESULT;
                     case TriggerInput.Control control -> CONTROL;
+                    case TriggerInput.Demand demand -> DEMAND;
+                    case TriggerInput.Grant grant -> GRANT;
                 };
                 SchedulerHeaders.put(headers, SchedulerHeaders.KIND, kind);
                 return switch (input) {
                     case TriggerInput.Match match -> MatchCodec.write(match);
                     case TriggerInput.Control control -> write(control.command());
                     case TriggerInput.StartResult result -> write(result);
+                    case TriggerInput.Demand demand -> write(demand);
+                    case TriggerInput.Grant grant -> write(grant);
                 };
             }
         };
@@ -71,6 +77,8 @@ public final class TriggerJson {
                                 : JSON.readValue(data, JsonMatch.class).match();
                         case RESULT -> JSON.readValue(data, TriggerInput.StartResult.class);
                         case CONTROL -> new TriggerInput.Control(JSON.readValue(data, ControlCommand.class));
+                        case DEMAND -> JSON.readValue(data, TriggerInput.Demand.class);
+                        case GRANT -> JSON.readValue(data, TriggerInput.Grant.class);
                         default -> throw new SerializationException("by-trigger record without a known kind: " + kind);
                     };
                 } catch (IOException e) {

@@ -6,6 +6,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.eventscheduler.topology.StoreNames;
@@ -18,10 +19,14 @@ import org.eventscheduler.topology.source.SourceDecision;
 /** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
 public final class TriggerStages {
     /** The stores the stage of shared triggers is connected to. */
-    public static final String[] STORES = TriggerHome.Stores.SHARED.names();
+    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
+            StoreNames.HELD_TRIGGERS, StoreNames.TRIGGER_GRANT_LEDGER};
     /** The stores the stage of pinned triggers (in the source stage's task) is connected to. */
     public static final String[] PINNED_STORES = {StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS,
             StoreNames.HELD_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES};
+    /** The stores the stage that starts shared triggers' matches from granted budget (in the source task) uses. */
+    public static final String[] GRANTED_STORES = {StoreNames.GRANTED_TRIGGER_STATES, StoreNames.PAUSED_GRANTED_TRIGGERS,
+            StoreNames.HELD_GRANTED_TRIGGERS, StoreNames.TRIGGER_BUDGETS};
 
     private TriggerStages() {
     }
@@ -49,6 +54,14 @@ public final class TriggerStages {
     public static void addStores(StreamsBuilder builder, GuardTiming timing) {
         addStores(builder, timing, TriggerHome.Stores.SHARED);
         addStores(builder, timing, TriggerHome.Stores.PINNED);
+        addStores(builder, timing, TriggerHome.Stores.GRANTED);
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER), Serdes.String(), GrantLedger.serde())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_BUDGETS), Serdes.String(),
+                        GrantBudgets.Budget.serde())
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES), Serdes.String(), Serdes.String())
                 .withCachingEnabled());
@@ -91,13 +104,34 @@ public final class TriggerStages {
     /** The stage of shared triggers, behind {@code by-trigger}. */
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(
             GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
-        return () -> new TriggerStage(timing, registry, metrics, TriggerHome.Stores.SHARED, StageHomes.SHARED);
+        return () -> new TriggerStage(timing, registry, metrics, TriggerStage.Kind.SHARED_HOME);
     }
 
     /** The stage of pinned triggers, in the task of their source. */
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> pinnedStage(
             GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
-        return () -> new TriggerStage(timing, registry, metrics, TriggerHome.Stores.PINNED, StageHomes.PINNED);
+        return () -> new TriggerStage(timing, registry, metrics, TriggerStage.Kind.PINNED_HOME);
+    }
+
+    /** The stage in the source task that starts shared triggers' matches from the budget their homes grant. */
+    public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> grantedStage(
+            GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
+        return () -> new TriggerStage(timing, registry, metrics, TriggerStage.Kind.GRANTED);
+    }
+
+    /** A value of the {@code trigger-budgets} store, read from its changelog (the tests restore the store with it). */
+    public static Object readBudget(byte[] value) {
+        return GrantBudgets.Budget.serde().deserializer().deserialize(null, value);
+    }
+
+    /** A value of the {@code trigger-grant-ledger} store, read from its changelog (the tests restore the store with it). */
+    public static Object readGrantLedger(byte[] value) {
+        return GrantLedger.serde().deserializer().deserialize(null, value);
+    }
+
+    /** Writes each grant to the partition of the source task it is for, a revocation to every partition. */
+    public static StreamPartitioner<String, TriggerInput> grantPartitioner() {
+        return new GrantPartitioner();
     }
 
     /** Whether trigger {@code id} is pinned to a source, as this instance knows its definition now. */

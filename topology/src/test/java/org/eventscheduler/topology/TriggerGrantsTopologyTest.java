@@ -1,0 +1,151 @@
+package org.eventscheduler.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.eventscheduler.topology.hold.HeldRecord;
+import org.eventscheduler.topology.pause.EntityType;
+import org.eventscheduler.topology.trigger.TriggerHome;
+import org.eventscheduler.topology.trigger.WorkflowStart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Granted budget (issue 21, part 2): a shared trigger's matches start in the source task that made them,
+ * from starts its home behind {@code by-trigger} granted that task; only small demands cross to the home,
+ * and the grants come back on {@code scheduler.trigger-grants}. The limit still holds over any interval of
+ * the window's length; a pause revokes the grants, a resume invites the tasks to ask again, and an
+ * operator's release or discard reaches the matches the tasks hold.
+ */
+class TriggerGrantsTopologyTest {
+    private static final String BY_TRIGGER = "topology-test-" + StoreNames.BY_TRIGGER + "-repartition";
+
+    private final TopologyFixture fixture = TopologyFixture.withDefaults();
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    private void defineShared(String extra, Duration at) {
+        fixture.defineTrigger("t", "{\"id\":\"t\",\"source-prefix\":\"sho\",\"type\":\"order.created\",\"workflow\":\"w\""
+                + extra + "}", at);
+    }
+
+    private void order(String id, String source, Duration at) {
+        fixture.sendRaw(Events.utf8(source), Events.structured(id, source, "order.created"), new RecordHeaders(), at);
+    }
+
+    private List<String> startedEvents() {
+        return fixture.starts.readRecordsToList().stream().map(r -> r.value().eventId()).toList();
+    }
+
+    /** The kinds of the records that crossed by-trigger: demand, result, control, or match. */
+    private List<String> crossedByTrigger() {
+        TestOutputTopic<String, byte[]> byTrigger = fixture.driver.createOutputTopic(BY_TRIGGER, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        return byTrigger.readRecordsToList().stream()
+                .map(r -> new String(r.headers().lastHeader(SchedulerHeaders.KIND).value(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    @Test
+    void shouldStartASharedTriggersMatchesInTheSourceTaskAndSendOnlyDemandsToItsHome() {
+        defineShared("", Duration.ZERO);
+        for (int i = 0; i < 60; i++) {
+            order("o-" + i, i % 2 == 0 ? "shop" : "shoe", Duration.ofMillis(1 + i * 10L));
+        }
+
+        assertThat(startedEvents()).hasSize(60);
+        List<String> crossed = crossedByTrigger();
+        assertThat(crossed).as("no match crossed by-trigger, only demands for budget").isNotEmpty()
+                .containsOnly("demand");
+        assertThat(crossed.size()).as("a demand for many matches, not one per match").isLessThan(15);
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).isEmpty();
+    }
+
+    @Test
+    void shouldNeverLetMoreThanTheLimitStartInAnyIntervalOfTheWindowWhileManySourcesAsk() {
+        defineShared(",\"rate-limit\":{\"max-events\":10,\"action\":\"throttle\"}", Duration.ZERO);
+        List<String> sources = List.of("shop", "shoe", "shore");
+        for (int i = 0; i < 600; i++) {
+            order("o-" + i, sources.get(i % 3), Duration.ofMillis(1 + i * 50L));
+        }
+
+        List<Long> times = new ArrayList<>();
+        fixture.starts.readRecordsToList().forEach(start -> times.add(start.timestamp()));
+        long window = Duration.ofSeconds(10).toMillis();
+        for (long at : times) {
+            long within = times.stream().filter(t -> t > at - window && t <= at).count();
+            assertThat(within).as("starts in the 10 s up to %s", at).isLessThanOrEqualTo(10);
+        }
+        assertThat(times).as("30 s at 20 matches a second: the limit is used, a window and a bucket at a time")
+                .hasSizeGreaterThanOrEqualTo(20);
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).as("the rest waits in the source task")
+                .isNotEmpty().allSatisfy(held -> assertThat(held.reason()).isEqualTo("trigger-rate-limited"));
+        assertThat(fixture.homeStores(EntityType.TRIGGER, "t")).contains(TriggerHome.Stores.SHARED);
+    }
+
+    @Test
+    void shouldRevokeGrantsWhenTheTriggerPausesAndLetTheTasksAskAgainWhenItResumes() {
+        defineShared("", Duration.ZERO);
+        order("o-1", "shop", Duration.ofMillis(1));
+        order("o-2", "shop", Duration.ofMillis(2));
+        assertThat(startedEvents()).containsExactly("o-1", "o-2");
+
+        // the grant that started o-2 asked for more than o-2: a start is left of it, until the pause takes it
+        fixture.command("pause", "trigger", "t", null, Duration.ofMillis(3));
+        order("o-3", "shop", Duration.ofMillis(4));
+        assertThat(startedEvents()).as("the paused trigger's grant was revoked").isEmpty();
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).extracting(HeldRecord::reason)
+                .containsExactly("trigger-rate-limited");
+
+        fixture.command("resume", "trigger", "t", null, Duration.ofMillis(5));
+        assertThat(startedEvents()).as("the resume invites the task to ask again, at once").containsExactly("o-3");
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).isEmpty();
+    }
+
+    @Test
+    void shouldRelayAnOperatorsDiscardAndReleaseToTheMatchesTheSourceTasksHold() {
+        defineShared("", Duration.ZERO);
+        fixture.command("pause", "trigger", "t", null, Duration.ofMillis(1));
+        order("o-1", "shop", Duration.ofMillis(2));
+        order("o-2", "shoe", Duration.ofMillis(3));
+        assertThat(fixture.held(EntityType.TRIGGER, "t")).isEqualTo(2);
+
+        fixture.command("discard", "trigger", "t", null, Duration.ofMillis(4));
+        List<TestRecord<byte[], byte[]>> dead = fixture.dlq.readRecordsToList();
+        assertThat(dead).hasSize(2).allSatisfy(record -> assertThat(TopologyFixture.header(record,
+                SchedulerHeaders.REASON)).isEqualTo("discarded-by-operator"));
+        assertThat(fixture.held(EntityType.TRIGGER, "t")).isZero();
+
+        order("o-3", "shop", Duration.ofMillis(5));
+        fixture.command("release", "trigger", "t", null, Duration.ofMillis(6));
+        assertThat(startedEvents()).as("an operator's release lets the held match go, paused or not")
+                .containsExactly("o-3");
+    }
+
+    @Test
+    void shouldLetTheSourceTasksGoOfWhatTheyHoldForATriggerThatIsPinnedNow() {
+        defineShared("", Duration.ZERO);
+        fixture.command("pause", "trigger", "t", null, Duration.ofMillis(1));
+        order("o-1", "shop", Duration.ofMillis(2));
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).hasSize(1);
+
+        fixture.defineTrigger("t", "{\"id\":\"t\",\"source\":\"shop\",\"type\":\"order.created\",\"workflow\":\"w\"}",
+                Duration.ofMillis(3));
+        // the source task's next look: no grant will come for a trigger whose home is no longer by-trigger
+        order("o-2", "shop", Duration.ofSeconds(2));
+        List<TestRecord<String, WorkflowStart>> starts = fixture.starts.readRecordsToList();
+        assertThat(starts).extracting(start -> start.value().eventId()).containsExactlyInAnyOrder("o-1", "o-2");
+        assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).isEmpty();
+    }
+}
