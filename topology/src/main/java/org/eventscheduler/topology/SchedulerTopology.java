@@ -50,17 +50,24 @@ import org.eventscheduler.topology.trigger.WorkflowStart;
  *              │ held → held-sources (audit → scheduler.throttled; ends → DLQ)  pause/resume → scheduler.paused  │
  *              │                                          unusable by a trigger → DLQ ←───────────┤
  *              │                                                                                  ▼
- *              │                                                         trigger-matcher ─┬─ matches of shared triggers ─┐
- *              │                                                                          └─ matches of pinned triggers ┐│
- * workflow.start-results ── results ─┬─ of pinned triggers ─┐                                                       ││
- * scheduler.control ── trigger cmds ─┤                      └→ by-trigger-source (keyed by the trigger's source) ─┐  ││
- *                                    └─ of shared triggers ──────────────────────────────────────────────────────┼──┼┴→ by-trigger
- *                                                                                                                  ▼  ▼        ▼
- *   (same task as the source-limiter) pinned-trigger-stage [pinned-trigger-states, paused-pinned-triggers,      trigger-stage
- *                                       held-pinned-triggers, pinned-trigger-homes] ── starts → workflow.starts  [trigger-states,
- *                                                                                                                 paused-triggers,
- *   both stages: held → held-(pinned-)triggers (audit → scheduler.throttled; ends → DLQ)                          held-triggers]
- *                pause/resume → scheduler.paused; starts → workflow.starts                                        ── starts → workflow.starts
+ *              │                                 trigger-matcher ─┬─ matches of pinned triggers ──────────────┐
+ *              │                                                  ├─ matches of shared triggers ─┐             │
+ *              │                                                  └─ shared triggers' failures ──┼─────┐       │
+ *              │  scheduler.trigger-grants ─────────────────────────────────────────────────────┤     │       │
+ *              │   (grants, revocations, invitations, relayed release/discard)                   ▼     │       │
+ *              │        granted-trigger-stage [granted-trigger-states, paused-granted-triggers,         │       │
+ *              │          held-granted-triggers, trigger-budgets] ── starts within the grant → workflow.starts │
+ *              │            └─ demands ─────────────────────────────────────────────────────────┐     │       │
+ * workflow.start-results ── results ─┬─ of pinned triggers ─┐                                    │     │       │
+ * scheduler.control ── trigger cmds ─┤                      └→ by-trigger-source ──────────────────────────────┤
+ *                                    └─ of shared triggers ─────────────────────────────────────┴─────┴→ by-trigger
+ *                                                                                                      ▼       ▼
+ *   (same task as the source-limiter) pinned-trigger-stage [pinned-trigger-states,        trigger-stage, the shared
+ *     paused-pinned-triggers, held-pinned-triggers, pinned-trigger-homes]                  triggers' home [trigger-states,
+ *     ── starts → workflow.starts                                                          paused-triggers, held-triggers,
+ *                                                                                          trigger-grant-ledger]
+ *   every stage: held → held-(pinned-|granted-)triggers (audit → scheduler.throttled;       ── grants → scheduler.trigger-grants
+ *                ends → DLQ); pause/resume → scheduler.paused; starts → workflow.starts
  * </pre>
  */
 public final class SchedulerTopology {

@@ -122,7 +122,8 @@ public final class HealthQuery implements AutoCloseable {
         for (LocalStatus status : statuses) {
             count += status.heldEntities();
             records += status.heldRecords();
-            status.held().forEach(entity -> entities.putIfAbsent(entity.key(), entity));
+            // an entity held in several instances' tasks (a shared trigger's matches) is listed once, added up
+            status.held().forEach(entity -> entities.merge(entity.key(), entity, HeldEntity::with));
             if (status.heldOldestAt().isPresent()
                     && (oldest.isEmpty() || status.heldOldestAt().get().isBefore(oldest.get()))) {
                 oldest = status.heldOldestAt();

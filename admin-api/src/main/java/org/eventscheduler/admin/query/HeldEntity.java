@@ -19,4 +19,22 @@ public record HeldEntity(String entityType, String id, String state, long record
     public String key() {
         return entityType + ":" + id;
     }
+
+    /**
+     * This entity's held work together with {@code other}'s, held for the same entity elsewhere (a shared
+     * trigger's matches wait in every source task that made them): the records added up, the oldest and
+     * the next check the earliest, paused if either says so.
+     */
+    public HeldEntity with(HeldEntity other) {
+        return new HeldEntity(entityType, id, "PAUSED".equals(state) || "PAUSED".equals(other.state) ? "PAUSED" : state,
+                records + other.records, kept + other.kept, earliest(oldestHeldAt, other.oldestHeldAt),
+                earliest(nextCheck, other.nextCheck));
+    }
+
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isPresent() && b.get().isBefore(a.get()) ? b : a;
+    }
 }

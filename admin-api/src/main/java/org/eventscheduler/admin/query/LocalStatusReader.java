@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.PriorityQueue;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Supplier;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
@@ -77,6 +79,8 @@ public final class LocalStatusReader {
      */
     private int collect(EntityType type, int limit, List<PausedEntity> out, HeldCollector held) {
         int[] total = {0};
+        // a shared trigger may hold matches in several source tasks of this instance: listed once, added up
+        Map<String, HeldEntity> holding = new LinkedHashMap<>();
         pausedIndex.forEach(type, (id, state) -> {
             if (state.isPaused()) {
                 total[0]++;
@@ -85,10 +89,12 @@ public final class LocalStatusReader {
                 }
             }
             if (state.heldCount() > 0) {
-                held.add(new HeldEntity(type.code(), id, state.isPaused() ? "PAUSED" : "ACTIVE", state.heldCount(),
-                        state.heldKept(), state.oldestHeldAt(), state.nextHeldCheck()));
+                holding.merge(id, new HeldEntity(type.code(), id, state.isPaused() ? "PAUSED" : "ACTIVE",
+                        state.heldCount(), state.heldKept(), state.oldestHeldAt(), state.nextHeldCheck()),
+                        HeldEntity::with);
             }
         });
+        holding.values().forEach(held::add);
         return total[0];
     }
 

@@ -108,20 +108,27 @@ public final class Verifier {
     /** What the run did, and what is wrong with it. */
     public record Report(int inputs, int distinctInputs, int invalid, int accepted, int starts, int held, List<String> lost,
                          List<String> duplicated, List<String> unexpected, List<String> pauseDifferences,
-                         List<String> openTransactions, int pauseRecords) {
+                         List<String> openTransactions, int pauseRecords, List<String> overLimit) {
         public boolean clean() {
             return lost.isEmpty() && duplicated.isEmpty() && unexpected.isEmpty() && pauseDifferences.isEmpty()
-                    && openTransactions.isEmpty();
+                    && openTransactions.isEmpty() && overLimit.isEmpty();
         }
 
         @Override
         public String toString() {
             return "inputs " + inputs + " (" + distinctInputs + " distinct), invalid " + invalid + ", accepted " + accepted + ", starts " + starts
                     + ", held " + held + ", pause records " + pauseRecords
-                    + "\n lost " + lost.size() + ": " + first(lost) + "\n duplicated " + duplicated.size() + ": "
+                    + "\n lost " + lost.size() + " " + byTrigger(lost) + ": " + first(lost) + "\n duplicated " + duplicated.size() + ": "
                     + first(duplicated) + "\n unexpected " + unexpected.size() + ": " + first(unexpected)
                     + "\n pause differences " + pauseDifferences.size() + ": " + first(pauseDifferences)
-                    + "\n open transactions: " + openTransactions;
+                    + "\n open transactions: " + openTransactions
+                    + "\n windows over a trigger's limit " + overLimit.size() + ": " + first(overLimit);
+        }
+
+        /** How many of {@code items} name each trigger (their last word). */
+        private static Map<String, Long> byTrigger(List<String> items) {
+            return items.stream().collect(java.util.stream.Collectors.groupingBy(
+                    item -> item.substring(item.lastIndexOf(' ') + 1), TreeMap::new, java.util.stream.Collectors.counting()));
         }
 
         private static List<String> first(List<String> items) {
@@ -231,7 +238,37 @@ public final class Verifier {
         int distinctInputs = (int) inputs.stream().map(input -> java.nio.ByteBuffer.wrap(input.value() == null
                 ? new byte[0] : input.value())).distinct().count();
         return new Report(inputs.size(), distinctInputs, invalid, accepted, starts, held, lost, duplicated, unexpected,
-                pauseDifferences, openTransactions(), actualPauses.size());
+                pauseDifferences, openTransactions(), actualPauses.size(), windowsOverTheLimit(topics));
+    }
+
+    /**
+     * Every interval of the rate window's length, for each trigger, holds at most its limit of starts (by
+     * the starts' record times): across kill -9, restarts, rebalances and the grants of shared triggers.
+     */
+    private List<String> windowsOverTheLimit(Topics topics) throws Exception {
+        Map<String, List<Long>> startTimes = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> start : readAll(topics.workflowStarts())) {
+            startTimes.computeIfAbsent(new String(start.key(), StandardCharsets.UTF_8), t -> new ArrayList<>())
+                    .add(start.timestamp());
+        }
+        long window = config.rateWindow().size().toMillis();
+        List<String> over = new ArrayList<>();
+        startTimes.forEach((trigger, times) -> {
+            long limit = Workload.limitOf(trigger, config.triggers().defaults().rateLimit().maxEvents());
+            times.sort(null);
+            int first = 0;
+            for (int last = 0; last < times.size(); last++) {
+                while (times.get(first) <= times.get(last) - window) {
+                    first++;
+                }
+                if (last - first + 1 > limit) {
+                    over.add(trigger + ": " + (last - first + 1) + " starts in the " + window + " ms up to "
+                            + java.time.Instant.ofEpochMilli(times.get(last)) + ", limit " + limit);
+                    break;
+                }
+            }
+        });
+        return over;
     }
 
     /** The pause records of the same input replayed through the topology in a TopologyTestDriver. */
@@ -368,23 +405,25 @@ public final class Verifier {
      * already taken until its last is taken: the state says which are still held).
      */
     private List<HeldRecord> stillHeld(String statesStore, String heldStore) {
-        Map<Bytes, byte[]> pages = live(heldStore);
+        // per task (changelog partition): a shared trigger's matches wait in every source task, under one key
+        Map<Integer, Map<Bytes, byte[]>> pages = live(heldStore);
         GuardStateSerde serde = new GuardStateSerde(config.rateWindow());
         List<HeldRecord> held = new ArrayList<>();
-        live(statesStore).forEach((id, state) -> held.addAll(HeldWork.peek(new Pages(pages),
-                new String(id.get(), StandardCharsets.UTF_8), serde.deserializer().deserialize(statesStore, state),
-                Integer.MAX_VALUE)));
+        live(statesStore).forEach((partition, states) -> states.forEach((id, state) -> held.addAll(HeldWork.peek(
+                new Pages(pages.getOrDefault(partition, Map.of())), new String(id.get(), StandardCharsets.UTF_8),
+                serde.deserializer().deserialize(statesStore, state), Integer.MAX_VALUE))));
         return held;
     }
 
-    /** The live entries of a store's changelog, read to its end. */
-    private Map<Bytes, byte[]> live(String store) {
-        Map<Bytes, byte[]> live = new java.util.LinkedHashMap<>();
+    /** The live entries of a store's changelog, read to its end, per partition (per task). */
+    private Map<Integer, Map<Bytes, byte[]>> live(String store) {
+        Map<Integer, Map<Bytes, byte[]>> live = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : readAll(config.kafka().applicationId() + "-" + store + "-changelog")) {
+            Map<Bytes, byte[]> partition = live.computeIfAbsent(record.partition(), p -> new java.util.LinkedHashMap<>());
             if (record.value() == null) {
-                live.remove(Bytes.wrap(record.key()));
+                partition.remove(Bytes.wrap(record.key()));
             } else {
-                live.put(Bytes.wrap(record.key()), record.value());
+                partition.put(Bytes.wrap(record.key()), record.value());
             }
         }
         return live;

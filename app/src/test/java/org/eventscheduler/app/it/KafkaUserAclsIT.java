@@ -248,7 +248,7 @@ class KafkaUserAclsIT {
             String name = (String) ((Map<String, Object>) topic.get("metadata")).get("name");
             topics.add(new NewTopic(name, 2, (short) 1).configs(configs));
         }
-        assertThat(topics).hasSize(9);
+        assertThat(topics).hasSize(10);
         return topics;
     }
 
