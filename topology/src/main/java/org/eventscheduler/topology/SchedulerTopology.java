@@ -29,6 +29,7 @@ import org.eventscheduler.topology.pause.PauseRecord;
 import org.eventscheduler.topology.pause.PauseRecordSerde;
 import org.eventscheduler.topology.source.SourceDecision;
 import org.eventscheduler.topology.source.SourceLimiterStage;
+import org.eventscheduler.topology.trigger.SharedTriggerPath;
 import org.eventscheduler.topology.trigger.TriggerDecision;
 import org.eventscheduler.topology.trigger.TriggerInput;
 import org.eventscheduler.topology.trigger.TriggerJson;
@@ -87,7 +88,7 @@ public final class SchedulerTopology {
                         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
                         StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true))));
         SourceLimiterStage.addStores(builder, config.guardTiming());
-        TriggerStages.addStores(builder, config.guardTiming());
+        TriggerStages.addStores(builder, config.guardTiming(), config.sharedTriggers());
         TriggerStages.addDefinitions(builder, topics.triggers(), registry, metrics);
 
         // operator commands, split by the kind of entity they are about
@@ -163,13 +164,53 @@ public final class SchedulerTopology {
                         (TriggerInput) new TriggerInput.Control(command)), Named.as("trigger-command-by-trigger"))
                 .split(Named.as("trigger-commands-")), registry);
 
-        // shared triggers start in the source task too, from the budget their home (behind by-trigger) grants:
-        // the task sends the home small demands, never the matches, and the grants come back on
-        // scheduler.trigger-grants, each to the partition of the task that asked (docs/architecture.md)
+        if (config.sharedTriggers() == SharedTriggerPath.GRANTED_BUDGET) {
+            startSharedTriggersFromGrantedBudget(builder, config, registry, metrics, matches.get("matches-shared"),
+                    results.get("results-shared"), triggerCommands.get("trigger-commands-shared"));
+        } else {
+            // every match of a shared trigger crosses by-trigger to the trigger's home, which starts it
+            KStream<String, TriggerDecision> shared = matches.get("matches-shared")
+                    .merge(results.get("results-shared"), Named.as("with-start-results"))
+                    .merge(triggerCommands.get("trigger-commands-shared"), Named.as("with-trigger-commands"))
+                    .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(triggerSerde))
+                    .process(TriggerStages.stage(config.guardTiming(), registry, metrics, SharedTriggerPath.HOP),
+                            Named.as("trigger-stage"), TriggerStages.STORES);
+            writeTriggerDecisions(shared, "trigger-", topics);
+        }
+
+        KStream<String, TriggerInput> pinnedInputs = results.get("results-pinned")
+                .merge(triggerCommands.get("trigger-commands-pinned"), Named.as("pinned-results-and-commands"))
+                .selectKey((id, input) -> TriggerStages.pinnedSourceOf(registry, id), Named.as("key-by-trigger-source"))
+                .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER_SOURCE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(triggerSerde))
+                .selectKey((source, input) -> input.triggerId(), Named.as("pinned-key-by-trigger"));
+        KStream<String, TriggerDecision> pinned = matches.get("matches-pinned")
+                .merge(pinnedInputs, Named.as("pinned-trigger-inputs"))
+                .process(TriggerStages.pinnedStage(config.guardTiming(), registry, metrics),
+                        Named.as("pinned-trigger-stage"), TriggerStages.PINNED_STORES);
+        writeTriggerDecisions(pinned, "pinned-trigger-", topics);
+        return builder.build();
+    }
+
+    /**
+     * Shared triggers start in the source task too, from the budget their home (behind by-trigger) grants: the
+     * task sends the home small demands, never the matches, and the grants come back on
+     * {@code scheduler.trigger-grants}, each to the partition of the task that asked (docs/architecture.md).
+     */
+    private static void startSharedTriggersFromGrantedBudget(StreamsBuilder builder, TopologyConfig config,
+                                                             TriggerRegistry registry, SchedulerMetrics metrics,
+                                                             KStream<String, TriggerInput> sharedMatchesIn,
+                                                             KStream<String, TriggerInput> sharedResults,
+                                                             KStream<String, TriggerInput> sharedCommands) {
+        Topics topics = config.topics();
+        Serde<TriggerInput> triggerSerde = TriggerStages.inputSerde();
         KStream<String, TriggerInput> grants = builder.stream(topics.triggerGrants(),
                 Consumed.with(Serdes.String(), triggerSerde).withName("trigger-grants"));
         // a trigger's failure on an event goes to its home, where its breaker is
-        Map<String, KStream<String, TriggerInput>> sharedMatches = matches.get("matches-shared")
+        Map<String, KStream<String, TriggerInput>> sharedMatches = sharedMatchesIn
                 .split(Named.as("shared-matches-"))
                 .branch((id, match) -> ((TriggerInput.Match) match).error().isPresent(), Branched.as("failed"))
                 .defaultBranch(Branched.as("made"));
@@ -186,13 +227,13 @@ public final class SchedulerTopology {
                 .mapValues(decision -> (TriggerInput) ((TriggerDecision.Demanded) decision).demand(),
                         Named.as("demand-value"))
                 .merge(sharedMatches.get("shared-matches-failed"), Named.as("with-failed-matches"))
-                .merge(results.get("results-shared"), Named.as("with-start-results"))
-                .merge(triggerCommands.get("trigger-commands-shared"), Named.as("with-trigger-commands"))
+                .merge(sharedResults, Named.as("with-start-results"))
+                .merge(sharedCommands, Named.as("with-trigger-commands"))
                 .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(triggerSerde))
-                .process(TriggerStages.stage(config.guardTiming(), registry, metrics), Named.as("trigger-stage"),
-                        TriggerStages.STORES)
+                .process(TriggerStages.stage(config.guardTiming(), registry, metrics,
+                        SharedTriggerPath.GRANTED_BUDGET), Named.as("trigger-stage"), TriggerStages.GRANTING_STORES)
                 .split(Named.as("trigger-home-"))
                 .branch((id, decision) -> decision instanceof TriggerDecision.Granted
                         || decision instanceof TriggerDecision.Relayed, Branched.as("grants"))
@@ -205,20 +246,6 @@ public final class SchedulerTopology {
                         .withStreamPartitioner(TriggerStages.grantPartitioner())
                         .withName("trigger-grants-sink"));
         writeTriggerDecisions(home.get("trigger-home-decisions"), "trigger-", topics);
-
-        KStream<String, TriggerInput> pinnedInputs = results.get("results-pinned")
-                .merge(triggerCommands.get("trigger-commands-pinned"), Named.as("pinned-results-and-commands"))
-                .selectKey((id, input) -> TriggerStages.pinnedSourceOf(registry, id), Named.as("key-by-trigger-source"))
-                .repartition(Repartitioned.<String, TriggerInput>as(StoreNames.BY_TRIGGER_SOURCE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(triggerSerde))
-                .selectKey((source, input) -> input.triggerId(), Named.as("pinned-key-by-trigger"));
-        KStream<String, TriggerDecision> pinned = matches.get("matches-pinned")
-                .merge(pinnedInputs, Named.as("pinned-trigger-inputs"))
-                .process(TriggerStages.pinnedStage(config.guardTiming(), registry, metrics),
-                        Named.as("pinned-trigger-stage"), TriggerStages.PINNED_STORES);
-        writeTriggerDecisions(pinned, "pinned-trigger-", topics);
-        return builder.build();
     }
 
     /**

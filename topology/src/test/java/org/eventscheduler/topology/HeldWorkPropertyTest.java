@@ -34,6 +34,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.guard.GuardState;
+import org.eventscheduler.topology.trigger.SharedTriggerPath;
 import org.eventscheduler.topology.trigger.TriggerHome;
 import org.eventscheduler.topology.guard.GuardStateSerde;
 import org.eventscheduler.topology.guard.LimitAction;
@@ -48,6 +49,8 @@ import org.eventscheduler.topology.source.SourcePolicies;
 import org.eventscheduler.topology.trigger.TriggerStages;
 import org.eventscheduler.topology.trigger.WorkflowStart;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Held work comes back, whatever happens while it waits. Seeded random runs drive the whole topology:
@@ -107,16 +110,15 @@ class HeldWorkPropertyTest {
             StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS, StoreNames.PINNED_TRIGGER_HOMES,
             StoreNames.GRANTED_TRIGGER_STATES, StoreNames.PAUSED_GRANTED_TRIGGERS, StoreNames.TRIGGER_BUDGETS,
             StoreNames.TRIGGER_GRANT_LEDGER);
-    /** The stores of both homes of a trigger: t-0 is shared (any source), t-1 pinned to s-1. */
-    private static final List<TriggerHome.Stores> TRIGGER_HOMES = TriggerHome.Stores.of(EntityType.TRIGGER);
     private static final GuardStateSerde STATE_SERDE = new GuardStateSerde(WINDOW);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void heldWorkEndsOnceWithinItsLimitInArrivalOrderAcrossRestarts() {
+    @ParameterizedTest
+    @EnumSource(SharedTriggerPath.class)
+    void heldWorkEndsOnceWithinItsLimitInArrivalOrderAcrossRestarts(SharedTriggerPath sharedTriggers) {
         Coverage coverage = new Coverage();
         for (long seed : seeds()) {
-            Run run = new Run(seed);
+            Run run = new Run(seed, sharedTriggers);
             try {
                 run.drive();
                 run.check(coverage);
@@ -247,6 +249,10 @@ class HeldWorkPropertyTest {
         private final StringBuilder log = new StringBuilder();
 
         Run(long seed) {
+            this(seed, SharedTriggerPath.HOP);
+        }
+
+        Run(long seed, SharedTriggerPath sharedTriggers) {
             this.seed = seed;
             this.random = new Random(seed);
             this.entities = entities(random);
@@ -254,14 +260,22 @@ class HeldWorkPropertyTest {
                 byKey.put(entity.key(), entity);
                 arrivals.put(entity.key(), new ArrayList<>());
             });
-            this.config = config(entities);
+            this.config = config(entities).withSharedTriggers(sharedTriggers);
             this.fixture = new TopologyFixture(config);
-            STORES_IN_MEMORY.forEach(store -> changelogs.put(store, new HashMap<>()));
+            this.inMemory = STORES_IN_MEMORY.stream().filter(fixture.driver.getAllStateStores()::containsKey).toList();
+            this.onDisk = STORES_ON_DISK.stream().filter(fixture.driver.getAllStateStores()::containsKey).toList();
+            this.triggerHomes = fixture.storesOf(EntityType.TRIGGER);
+            inMemory.forEach(store -> changelogs.put(store, new HashMap<>()));
         }
+
+        /** The stores of this run's topology (those of granted budget only with it). */
+        private final List<String> inMemory;
+        private final List<String> onDisk;
+        private final List<TriggerHome.Stores> triggerHomes;
 
         @Override
         public String toString() {
-            return "seed " + seed;
+            return "seed " + seed + " (" + config.sharedTriggers().configName() + ")";
         }
 
         void close() {
@@ -373,11 +387,11 @@ class HeldWorkPropertyTest {
             begin("restart");
             readChangelogs();
             assertChangelogsHoldWhatTheStoresHold();
-            STORES_ON_DISK.forEach(store -> fixture.driver.getKeyValueStore(store).close());
+            onDisk.forEach(store -> fixture.driver.getKeyValueStore(store).close());
             fixture = new TopologyFixture(config, fixture.stateDir(), T0.plusMillis(now));
             restoreStoresInMemory();
             restarts.add(clock());
-            TRIGGER_HOMES.stream().flatMap(home -> changelogs.get(home.paused()).keySet().stream()).forEach(trigger -> {
+            triggerHomes.stream().flatMap(home -> changelogs.get(home.paused()).keySet().stream()).forEach(trigger -> {
                 overlookedEntry.put(trigger, pausedEntries(trigger));
                 overlookedSince.putIfAbsent(trigger, clock());
             });
@@ -524,7 +538,7 @@ class HeldWorkPropertyTest {
          */
         private List<Long> pausedEntries(String trigger) {
             List<Long> entries = new ArrayList<>();
-            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+            for (TriggerHome.Stores home : triggerHomes) {
                 entries.add(fixture.driver.<String, Long>getKeyValueStore(home.paused()).get(trigger));
             }
             return entries;
@@ -544,7 +558,7 @@ class HeldWorkPropertyTest {
         private String whereHeld() {
             StringBuilder where = new StringBuilder();
             for (EntityType type : EntityType.values()) {
-                for (TriggerHome.Stores home : TriggerHome.Stores.of(type)) {
+                for (TriggerHome.Stores home : fixture.storesOf(type)) {
                     fixture.driver.<String, GuardState>getKeyValueStore(home.states()).all().forEachRemaining(entry -> {
                         if (entry.value.heldCount() > 0) {
                             where.append(home.states()).append(' ').append(entry.key).append(": ")
@@ -566,7 +580,7 @@ class HeldWorkPropertyTest {
 
         /** Adds what the changelogs of the in-memory stores got since the driver started. */
         private void readChangelogs() {
-            for (String store : STORES_IN_MEMORY) {
+            for (String store : inMemory) {
                 Map<String, Bytes> compacted = changelogs.get(store);
                 fixture.driver.createOutputTopic("topology-test-" + store + "-changelog", new StringDeserializer(),
                         new ByteArrayDeserializer()).readRecordsToList().forEach(record -> {
@@ -582,7 +596,7 @@ class HeldWorkPropertyTest {
         /** What a restore would bring back is what the stores hold. */
         private void assertChangelogsHoldWhatTheStoresHold() {
             LongSerializer longs = new LongSerializer();
-            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+            for (TriggerHome.Stores home : triggerHomes) {
                 Map<String, Bytes> states = new HashMap<>();
                 fixture.driver.<String, GuardState>getKeyValueStore(home.states()).all().forEachRemaining(entry ->
                         states.put(entry.key, Bytes.wrap(STATE_SERDE.serializer().serialize(null, entry.value))));
@@ -598,7 +612,7 @@ class HeldWorkPropertyTest {
 
         private void restoreStoresInMemory() {
             LongDeserializer longs = new LongDeserializer();
-            for (TriggerHome.Stores home : TRIGGER_HOMES) {
+            for (TriggerHome.Stores home : triggerHomes) {
                 KeyValueStore<String, GuardState> states = fixture.driver.getKeyValueStore(home.states());
                 changelogs.get(home.states()).forEach((id, bytes) ->
                         states.put(id, STATE_SERDE.deserializer().deserialize(null, bytes.get())));
@@ -608,12 +622,14 @@ class HeldWorkPropertyTest {
             KeyValueStore<String, String> homes = fixture.driver.getKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES);
             changelogs.get(StoreNames.PINNED_TRIGGER_HOMES).forEach((id, bytes) ->
                     homes.put(id, new String(bytes.get(), java.nio.charset.StandardCharsets.UTF_8)));
-            KeyValueStore<String, Object> budgets = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_BUDGETS);
-            changelogs.get(StoreNames.TRIGGER_BUDGETS).forEach((id, bytes) ->
-                    budgets.put(id, TriggerStages.readBudget(bytes.get())));
-            KeyValueStore<String, Object> ledgers = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER);
-            changelogs.get(StoreNames.TRIGGER_GRANT_LEDGER).forEach((id, bytes) ->
-                    ledgers.put(id, TriggerStages.readGrantLedger(bytes.get())));
+            if (config.sharedTriggers() == SharedTriggerPath.GRANTED_BUDGET) {
+                KeyValueStore<String, Object> budgets = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_BUDGETS);
+                changelogs.get(StoreNames.TRIGGER_BUDGETS).forEach((id, bytes) ->
+                        budgets.put(id, TriggerStages.readBudget(bytes.get())));
+                KeyValueStore<String, Object> ledgers = fixture.driver.getKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER);
+                changelogs.get(StoreNames.TRIGGER_GRANT_LEDGER).forEach((id, bytes) ->
+                        ledgers.put(id, TriggerStages.readGrantLedger(bytes.get())));
+            }
         }
 
         // ---- the properties

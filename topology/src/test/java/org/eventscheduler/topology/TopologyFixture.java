@@ -117,6 +117,18 @@ public final class TopologyFixture implements AutoCloseable {
         return new TopologyFixture(new RateLimit(1000, LimitAction.PAUSE), List.of());
     }
 
+    /** The shipped defaults, with shared triggers starting from granted budget ({@code triggers.shared-path}). */
+    public static TopologyFixture withGrantedBudget() {
+        return new TopologyFixture(config(new RateLimit(1000, LimitAction.PAUSE), List.of(), 1024 * 1024)
+                .withSharedTriggers(org.eventscheduler.topology.trigger.SharedTriggerPath.GRANTED_BUDGET));
+    }
+
+    /** The guard stores of a kind of entity that this topology has (those of granted budget only when it is on). */
+    public List<TriggerHome.Stores> storesOf(EntityType type) {
+        return TriggerHome.Stores.of(type).stream()
+                .filter(names -> driver.getAllStateStores().containsKey(names.states())).toList();
+    }
+
     public static TopologyConfig config(RateLimit defaultLimit, List<SourceOverride> overrides, int maxEventBytes) {
         return config(new SourcePolicies(defaultLimit, BREAKER, overrides), TRIGGER_DEFAULTS, maxEventBytes);
     }
@@ -180,7 +192,7 @@ public final class TopologyFixture implements AutoCloseable {
      */
     public long held(EntityType type, String id) {
         long held = 0;
-        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+        for (TriggerHome.Stores names : storesOf(type)) {
             GuardState state = driver.<String, GuardState>getKeyValueStore(names.states()).get(id);
             held += state == null ? 0 : state.heldCount();
         }
@@ -197,7 +209,7 @@ public final class TopologyFixture implements AutoCloseable {
      * pinned trigger's in its source's task, a shared one's behind by-trigger); empty when none has.
      */
     public java.util.Optional<TriggerHome.Stores> homeStores(EntityType type, String id) {
-        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+        for (TriggerHome.Stores names : storesOf(type)) {
             if (driver.<String, GuardState>getKeyValueStore(names.states()).get(id) != null) {
                 return java.util.Optional.of(names);
             }
@@ -208,7 +220,7 @@ public final class TopologyFixture implements AutoCloseable {
     /** The records {@code id} holds now, read from its held stores (wherever it holds any), oldest first in each. */
     public List<HeldRecord> heldRecords(EntityType type, String id) {
         List<HeldRecord> records = new ArrayList<>();
-        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+        for (TriggerHome.Stores names : storesOf(type)) {
             GuardState state = driver.<String, GuardState>getKeyValueStore(names.states()).get(id);
             if (state != null) {
                 records.addAll(HeldWork.peek(driver.getKeyValueStore(names.held()), id, state, Integer.MAX_VALUE));
@@ -220,7 +232,7 @@ public final class TopologyFixture implements AutoCloseable {
     /** Every record a kind of entity holds, as the entities' states say, read from its held stores. */
     public List<HeldRecord> allHeld(EntityType type) {
         List<HeldRecord> records = new ArrayList<>();
-        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+        for (TriggerHome.Stores names : storesOf(type)) {
             KeyValueStore<String, GuardState> states = driver.getKeyValueStore(names.states());
             try (var all = states.all()) {
                 all.forEachRemaining(entry -> records.addAll(HeldWork.peek(driver.getKeyValueStore(names.held()),
@@ -236,7 +248,7 @@ public final class TopologyFixture implements AutoCloseable {
      */
     public List<HeldRecord> storedHeld(EntityType type) {
         List<HeldRecord> records = new ArrayList<>();
-        for (TriggerHome.Stores names : TriggerHome.Stores.of(type)) {
+        for (TriggerHome.Stores names : storesOf(type)) {
             KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(names.held());
             try (var all = store.all()) {
                 all.forEachRemaining(entry -> records.addAll(HeldPage.records(entry.value)));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class TriggerGrantsTopologyTest {
     private static final String BY_TRIGGER = "topology-test-" + StoreNames.BY_TRIGGER + "-repartition";
 
-    private final TopologyFixture fixture = TopologyFixture.withDefaults();
+    private final TopologyFixture fixture = TopologyFixture.withGrantedBudget();
 
     @AfterEach
     void close() {

@@ -34,8 +34,14 @@ public final class PausedIndex {
      */
     public void forEach(EntityType type, Visitor visitor) {
         for (TriggerHome.Stores stores : TriggerHome.Stores.of(type)) {
-            ReadOnlyKeyValueStore<String, Long> index = streams.store(
-                    StoreQueryParameters.fromNameAndType(stores.paused(), QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, Long> index;
+            try {
+                index = streams.store(StoreQueryParameters.fromNameAndType(stores.paused(),
+                        QueryableStoreTypes.keyValueStore()));
+            } catch (org.apache.kafka.streams.errors.UnknownStateStoreException notInThisTopology) {
+                // the stores of granted budget exist only with triggers.shared-path: granted-budget
+                continue;
+            }
             ReadOnlyKeyValueStore<String, GuardState> states = streams.store(
                     StoreQueryParameters.fromNameAndType(stores.states(), QueryableStoreTypes.keyValueStore()));
             try (KeyValueIterator<String, Long> entries = index.all()) {

@@ -38,6 +38,17 @@ class PausedIndexTest {
             StoreNames.PAUSED_GRANTED_TRIGGERS, new TreeMap<>(Map.of("t", 2L)),
             StoreNames.GRANTED_TRIGGER_STATES, new TreeMap<>(Map.of("t", G)));
 
+    /** Whether the topology has the stores of granted budget ({@code triggers.shared-path: granted-budget}). */
+    private boolean withGrantedBudget = true;
+
+    @Test
+    void shouldSkipTheStoresOfGrantedBudgetInATopologyWithout() {
+        withGrantedBudget = false;
+        List<String> triggers = new ArrayList<>();
+        new PausedIndex(new Stores()).forEach(EntityType.TRIGGER, (id, state) -> triggers.add(id));
+        assertThat(triggers).containsExactly("t", "p");
+    }
+
     @Test
     void shouldVisitTheIndexedIdsOfATypeThatHaveAState() {
         PausedIndex index = new PausedIndex(new Stores());
@@ -78,6 +89,11 @@ class PausedIndexTest {
         @Override
         @SuppressWarnings("unchecked")
         public <T> T store(StoreQueryParameters<T> parameters) {
+            if (!stores.containsKey(parameters.storeName()) || !withGrantedBudget
+                    && parameters.storeName().contains("granted")) {
+                throw new org.apache.kafka.streams.errors.UnknownStateStoreException(
+                        "no store " + parameters.storeName() + " in this topology");
+            }
             return (T) new MapStore<>((Map<String, Object>) stores.get(parameters.storeName()));
         }
     }

@@ -40,7 +40,7 @@ public record SchedulerConfig(String instanceId, KafkaSettings kafka, Topics top
     public TopologyConfig topology() {
         return new TopologyConfig(topics, ingress.maxEventBytes(),
                 new GuardTiming(rateWindow, pausePolicy, instanceId), sources, triggers.defaults(),
-                ingress.publishAccepted());
+                ingress.publishAccepted(), triggers.sharedPath());
     }
 
     public SchedulerConfig withKafka(KafkaSettings newKafka) {

@@ -59,6 +59,7 @@ public final class FaultCluster implements AutoCloseable {
                 sources:
                   rate-limit: {max-events: 200, action: pause}
                 triggers:
+                  shared-path: granted-budget
                   apply-on-start: %s
                 admin:
                   enabled: false

@@ -25,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.eventscheduler.app.config.ConfigLoader;
 import org.eventscheduler.app.config.ProcessingGuarantee;
@@ -368,12 +367,16 @@ class KubernetesManifestsTest {
         String applicationId = config.kafka().applicationId();
         Set<String> configured = new TreeSet<>(config.topics().byKey().values());
         SchedulerMetrics metrics = new SchedulerMetrics(new SimpleMeterRegistry());
-        Topology topology = SchedulerTopology.build(config.topology(), metrics);
-        TopologyDescription description = topology.describe();
         Set<String> internal = new TreeSet<>();
         List<TopologyDescription.Node> nodes = new ArrayList<>();
-        description.subtopologies().forEach(subtopology -> nodes.addAll(subtopology.nodes()));
-        description.globalStores().forEach(store -> nodes.add(store.source()));
+        // the user may switch triggers.shared-path: the KafkaUser serves the topology of either
+        for (org.eventscheduler.topology.trigger.SharedTriggerPath path
+                : org.eventscheduler.topology.trigger.SharedTriggerPath.values()) {
+            TopologyDescription description = SchedulerTopology.build(config.topology().withSharedTriggers(path), metrics)
+                    .describe();
+            description.subtopologies().forEach(subtopology -> nodes.addAll(subtopology.nodes()));
+            description.globalStores().forEach(store -> nodes.add(store.source()));
+        }
         for (TopologyDescription.Node node : nodes) {
             if (node instanceof TopologyDescription.Source source) {
                 for (String topic : source.topicSet()) {

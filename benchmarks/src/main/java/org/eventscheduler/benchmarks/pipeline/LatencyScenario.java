@@ -21,7 +21,8 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
     private void latency(Harness harness, int rate, int reps, int seconds) throws Exception {
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int rep = -1; rep < reps; rep++) {
-            for (String variant : List.of("identity", "scheduler, cross-source triggers", "scheduler, source-pinned triggers")) {
+            for (String variant : List.of("identity", "scheduler, cross-source triggers", "scheduler, source-pinned triggers",
+                    "scheduler, cross-source triggers, granted budget")) {
                 String id = Harness.runId();
                 String input = "s5-in-" + id;
                 harness.clients.createTopic(input);
@@ -31,7 +32,8 @@ record LatencyScenario(int rate, int reps, int seconds) implements PipelineBench
                         : Pipeline.scheduler(harness.bootstrap, input, id, harness.dir,
                         variant.endsWith("source-pinned triggers") ? Pipeline.hundredPinnedTriggers(harness.dir) : harness.triggers,
                         Map.of("SCHEDULER_TRIGGERS__RATE_LIMIT__MAX_EVENTS", "10000000",
-                                "SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "10000000"));
+                                "SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "10000000",
+                                "SCHEDULER_TRIGGERS__SHARED_PATH", variant.endsWith("granted budget") ? "granted-budget" : "hop"));
                 try (pipeline) {
                     pipeline.start();
                     Harness.awaitRunning(pipeline.streams());

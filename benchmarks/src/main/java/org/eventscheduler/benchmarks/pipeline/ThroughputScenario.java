@@ -38,7 +38,7 @@ final class ThroughputScenario implements PipelineBench.Scenario {
             "scheduler, no triggers, task idling 0", "scheduler, 100 triggers, task idling 0",
             "scheduler, every event held", "floor, every event to a topic", "floor, every event held",
             "scheduler, 100 source-pinned triggers", "floor, 100 triggers' dataflow",
-            "floor, 100 source-pinned triggers' dataflow");
+            "floor, 100 source-pinned triggers' dataflow", "scheduler, 100 triggers, granted budget");
 
     private final int events;
     private final int reps;
@@ -153,6 +153,10 @@ final class ThroughputScenario implements PipelineBench.Scenario {
             // the storm path: one event per source per window goes on, every other one is held (action throttle)
             env.put("SCHEDULER_SOURCES__RATE_LIMIT__MAX_EVENTS", "1");
             env.put("SCHEDULER_SOURCES__RATE_LIMIT__ACTION", "throttle");
+        }
+        if (variant.endsWith("granted budget")) {
+            // shared triggers start in the source tasks from budget their homes grant (triggers.shared-path)
+            env.put("SCHEDULER_TRIGGERS__SHARED_PATH", "granted-budget");
         }
         if (variant.endsWith("accepted off")) {
             env.put("SCHEDULER_INGRESS__PUBLISH_ACCEPTED", "false");

@@ -58,10 +58,11 @@ final class GrantBudgets implements EntityGuard.Room {
         if (budget.reach(bucket)) {
             store.put(id, budget);
         }
-        if (budget.bucket == bucket && budget.left > 0) {
+        if (budget.covers(bucket) && budget.left > 0) {
             return true;
         }
-        want(wanting, id, bucket, (int) Math.min(Integer.MAX_VALUE, s.heldLive() + 1 + budget.spentIn(bucket)));
+        // what it holds, and twice what it was granted last: a burst's grants grow 1, 2, 4, …
+        want(wanting, id, bucket, (int) Math.min(Integer.MAX_VALUE, s.heldLive() + 1 + 2L * budget.lastGranted));
         return false;
     }
 
@@ -90,16 +91,20 @@ final class GrantBudgets implements EntityGuard.Room {
         Budget budget = budget(id);
         long bucket = window.bucketOf(time);
         budget.reach(bucket);
-        if (budget.bucket != bucket || budget.left <= 0) {
+        if (!budget.covers(bucket) || budget.left <= 0) {
             return false;
         }
         budget.left--;
         budget.spent++;
+        budget.lastUsed = bucket;
         if (newMatch) {
             budget.matched++;
         }
-        if (time - bucket * window.bucketMillis() >= window.bucketMillis() / 2 && budget.aheadDemandedFor <= bucket) {
-            want(wantingAhead, id, bucket + 1, (int) Math.min(Integer.MAX_VALUE, 2L * budget.spent));
+        // half way through the grant's buckets, ask for the next ones
+        long spanMillis = (budget.end - budget.bucket + 1) * window.bucketMillis();
+        if (2 * (time - budget.bucket * window.bucketMillis()) >= spanMillis && budget.aheadDemandedFor <= budget.end) {
+            want(wantingAhead, id, budget.end + 1, (int) Math.min(Integer.MAX_VALUE,
+                    Math.max(2L * budget.spent, budget.lastGranted)));
         }
         store.put(id, budget);
         return true;
@@ -124,7 +129,7 @@ final class GrantBudgets implements EntityGuard.Room {
             budget.outstanding = false;
             budget.refusedFor = Long.MIN_VALUE;
         } else {
-            budget.add(grant.bucket(), grant.starts());
+            budget.add(grant.bucket(), grant.end(), grant.starts());
             if (!grant.ahead() && grant.bucket() >= budget.demandedFor) {
                 budget.outstanding = false;
                 if (grant.starts() == 0 || grant.bucket() > budget.demandedFor) {
@@ -154,6 +159,10 @@ final class GrantBudgets implements EntityGuard.Room {
                     && budget.refusedFor != want.bucket)) {
                 budget.demandedFor = want.bucket;
                 budget.outstanding = true;
+                if (want.bucket > budget.end) {
+                    // the task's time is past the grant's buckets: what is left of it can never start
+                    budget.giveBack();
+                }
                 demands.add(demand(entry.getKey(), budget, want, false));
             }
         }
@@ -172,9 +181,10 @@ final class GrantBudgets implements EntityGuard.Room {
 
     private TriggerInput.Demand demand(String id, Budget budget, Want want, boolean ahead) {
         TriggerInput.Demand demand = new TriggerInput.Demand(id, partition, want.bucket, Math.max(1, want.wanted),
-                budget.matched, ahead, budget.returnBucket, budget.returning);
+                budget.matched, ahead, budget.returnBucket, budget.returning, budget.returnUsed, budget.returnLast);
         budget.matched = 0;
         budget.returning = 0;
+        budget.returnUsed = 0;
         store.put(id, budget);
         return demand;
     }
@@ -214,46 +224,65 @@ final class GrantBudgets implements EntityGuard.Room {
     }
 
     /**
-     * One trigger's budget at one task: the starts {@code left} of the grant for {@code bucket} and how many
-     * it {@code spent}; a grant for a later bucket asked ahead; the newest bucket it asked for (and whether
+     * One trigger's budget at one task: the starts {@code left} of the grant for the buckets {@code bucket} to
+     * {@code end} and how many it {@code spent}; a grant for later buckets asked ahead; the newest bucket it asked for (and whether
      * that demand is unanswered), the newest asked ahead, the newest the home answered with nothing; the
      * matches seen since the last demand; the unused starts of an earlier grant, given back with the next
      * demand.
      */
     static final class Budget {
-        static final int BYTES = 8 + 4 + 4 + 8 + 4 + 8 + 1 + 8 + 8 + 4 + 8 + 4;
+        static final int BYTES = 8 + 8 + 4 + 4 + 8 + 8 + 8 + 4 + 8 + 1 + 8 + 8 + 4 + 4 + 8 + 4 + 4 + 8;
         long bucket = Long.MIN_VALUE;
+        long end = Long.MIN_VALUE;
         int left;
         int spent;
+        long lastUsed = Long.MIN_VALUE;
         long aheadBucket = Long.MIN_VALUE;
+        long aheadEnd = Long.MIN_VALUE;
         int aheadLeft;
         long demandedFor = Long.MIN_VALUE;
         boolean outstanding;
         long aheadDemandedFor = Long.MIN_VALUE;
         long refusedFor = Long.MIN_VALUE;
         int matched;
+        int lastGranted;
         long returnBucket = Long.MIN_VALUE;
         int returning;
+        int returnUsed;
+        long returnLast = Long.MIN_VALUE;
 
-        int spentIn(long bucket) {
-            return this.bucket == bucket ? spent : 0;
+        /** Whether the grant it spends lets a match of {@code bucket} start. */
+        boolean covers(long at) {
+            return at >= bucket && at <= end;
         }
 
-        /** Starts {@code starts} granted for {@code grantBucket}. */
-        void add(long grantBucket, int starts) {
-            if (grantBucket == bucket) {
+        /** Starts {@code starts} granted for the buckets {@code from} to {@code to}. */
+        void add(long from, long to, int starts) {
+            if (starts > 0) {
+                lastGranted = starts;
+            }
+            if (from == bucket && to == end) {
                 left += starts;
-            } else if (grantBucket > bucket) {
-                if (grantBucket != aheadBucket) {
-                    aheadBucket = grantBucket;
+            } else if (from > end) {
+                if (from != aheadBucket || to != aheadEnd) {
+                    aheadBucket = from;
+                    aheadEnd = to;
                     aheadLeft = 0;
                 }
                 aheadLeft += starts;
+            } else {
+                // another grant for buckets it is in: what is left of the one before goes back
+                giveBack();
+                bucket = from;
+                end = to;
+                left = starts;
+                spent = 0;
+                lastUsed = Long.MIN_VALUE;
             }
         }
 
         /**
-         * The task's time reached {@code now}: a grant asked ahead for a bucket it reached becomes the one it
+         * The task's time reached {@code now}: a grant asked ahead for buckets it reached becomes the one it
          * spends, and what is left of the one before is given back. Returns whether anything changed.
          */
         boolean reach(long now) {
@@ -262,32 +291,43 @@ final class GrantBudgets implements EntityGuard.Room {
             }
             giveBack();
             bucket = aheadBucket;
+            end = aheadEnd;
             left = aheadLeft;
             spent = 0;
+            lastUsed = Long.MIN_VALUE;
             aheadBucket = Long.MIN_VALUE;
+            aheadEnd = Long.MIN_VALUE;
             aheadLeft = 0;
             return true;
         }
 
-        /** What is left of the grant will never start: it goes back to the home with the next demand. */
+        /**
+         * The task is done with its grant: what is left of it will never start, and what it used started by
+         * {@code lastUsed}; both go to the home with the next demand (one grant's at a time: an earlier one
+         * not sent yet stays counted as it was, which is never under the truth).
+         */
         void giveBack() {
-            if (left > 0) {
-                if (returnBucket != bucket) {
-                    returning = 0;
-                }
-                returnBucket = bucket;
-                returning += left;
-                left = 0;
+            if (left <= 0 && (spent <= 0 || lastUsed >= end)) {
+                return;
             }
+            returnBucket = end;
+            returning = Math.max(0, left);
+            returnUsed = Math.max(0, spent);
+            returnLast = lastUsed;
+            left = 0;
+            spent = 0;
         }
 
         static Serde<Budget> serde() {
             return Serdes.serdeFrom((topic, budget) -> ByteBuffer.allocate(BYTES)
-                            .putLong(budget.bucket).putInt(budget.left).putInt(budget.spent)
-                            .putLong(budget.aheadBucket).putInt(budget.aheadLeft)
+                            .putLong(budget.bucket).putLong(budget.end).putInt(budget.left).putInt(budget.spent)
+                            .putLong(budget.lastUsed)
+                            .putLong(budget.aheadBucket).putLong(budget.aheadEnd).putInt(budget.aheadLeft)
                             .putLong(budget.demandedFor).put((byte) (budget.outstanding ? 1 : 0))
                             .putLong(budget.aheadDemandedFor).putLong(budget.refusedFor).putInt(budget.matched)
-                            .putLong(budget.returnBucket).putInt(budget.returning).array(),
+                            .putInt(budget.lastGranted)
+                            .putLong(budget.returnBucket).putInt(budget.returning).putInt(budget.returnUsed)
+                            .putLong(budget.returnLast).array(),
                     (topic, data) -> {
                         if (data == null) {
                             return null;
@@ -295,17 +335,23 @@ final class GrantBudgets implements EntityGuard.Room {
                         ByteBuffer buffer = ByteBuffer.wrap(data);
                         Budget budget = new Budget();
                         budget.bucket = buffer.getLong();
+                        budget.end = buffer.getLong();
                         budget.left = buffer.getInt();
                         budget.spent = buffer.getInt();
+                        budget.lastUsed = buffer.getLong();
                         budget.aheadBucket = buffer.getLong();
+                        budget.aheadEnd = buffer.getLong();
                         budget.aheadLeft = buffer.getInt();
                         budget.demandedFor = buffer.getLong();
                         budget.outstanding = buffer.get() == 1;
                         budget.aheadDemandedFor = buffer.getLong();
                         budget.refusedFor = buffer.getLong();
                         budget.matched = buffer.getInt();
+                        budget.lastGranted = buffer.getInt();
                         budget.returnBucket = buffer.getLong();
                         budget.returning = buffer.getInt();
+                        budget.returnUsed = buffer.getInt();
+                        budget.returnLast = buffer.getLong();
                         return budget;
                     });
         }

@@ -65,31 +65,34 @@ public sealed interface TriggerInput {
      * @param matched   matches of the trigger it saw since its previous demand, for the home's rate count
      * @param ahead     asked before the bucket began, so that a steady trigger finds budget there: granted only
      *                  from what the limit leaves beyond half of it
-     * @param returnedBucket the bucket of an earlier grant whose starts the task did not use
-     * @param returned  how many it did not use: they never start, so the home takes them out of its window
+     * @param returnedEnd the end bucket of an earlier grant the task is done with
+     * @param returned  how many of its starts it did not use: they never start, so the home takes them out of its
+     *                  ledger
+     * @param used      how many it used, the last of them in bucket {@code lastUsed}: the home counts them there
+     *                  from now on, not at the grant's end
      */
     record Demand(String triggerId, int partition, long bucket, int wanted, int matched, boolean ahead,
-                  long returnedBucket, int returned) implements TriggerInput {
+                  long returnedEnd, int returned, int used, long lastUsed) implements TriggerInput {
     }
 
     /**
-     * A shared trigger's home answers a demand: {@code starts} starts the task of {@code partition} may make in
-     * {@code bucket}, already counted in the trigger's window. A revocation ({@code revoked}, for
+     * A shared trigger's home answers a demand: {@code starts} starts the task of {@code partition} may make
+     * with record times in the buckets {@code bucket} to {@code end}, already counted in the home's ledger. A revocation ({@code revoked}, for
      * {@link #EVERY_PARTITION}) takes back every grant the tasks hold: the trigger paused. {@code ahead}: the
      * answer to a demand made ahead of its bucket.
      */
-    record Grant(String triggerId, int partition, long bucket, int starts, boolean ahead, boolean revoked)
+    record Grant(String triggerId, int partition, long bucket, long end, int starts, boolean ahead, boolean revoked)
             implements TriggerInput {
         /** The partition of a revocation: it goes to every source task. */
         public static final int EVERY_PARTITION = -1;
 
         static Grant revocation(String triggerId, long bucket) {
-            return new Grant(triggerId, EVERY_PARTITION, bucket, 0, false, true);
+            return new Grant(triggerId, EVERY_PARTITION, bucket, bucket, 0, false, true);
         }
 
         /** The trigger resumed: every source task may ask again, also for a bucket the home refused. */
         static Grant invitation(String triggerId, long bucket) {
-            return new Grant(triggerId, EVERY_PARTITION, bucket, 0, false, false);
+            return new Grant(triggerId, EVERY_PARTITION, bucket, bucket, 0, false, false);
         }
 
         boolean isInvitation() {

@@ -54,12 +54,14 @@ import org.eventscheduler.topology.pause.PauseState;
 final class TriggerStage implements Processor<String, TriggerInput, String, TriggerDecision>, HeldWork.Outlet {
 
     /**
-     * What a trigger stage is: the home of the shared triggers (behind {@code by-trigger}: it grants budget
-     * to the source tasks), the home of the pinned ones (in their source's task), or the source task's
-     * stage that starts shared triggers' matches from the budget granted to it.
+     * What a trigger stage is: the home of the shared triggers (behind {@code by-trigger}), which starts the
+     * matches that cross to it or, with {@code triggers.shared-path: granted-budget}, grants budget to the
+     * source tasks; the home of the pinned ones (in their source's task); or the source task's stage that
+     * starts shared triggers' matches from the budget granted to it.
      */
     enum Kind {
         SHARED_HOME(TriggerHome.Stores.SHARED, StageHomes.SHARED),
+        GRANTING_HOME(TriggerHome.Stores.SHARED, StageHomes.SHARED),
         PINNED_HOME(TriggerHome.Stores.PINNED, StageHomes.PINNED),
         GRANTED(TriggerHome.Stores.GRANTED, StageHomes.GRANTED);
 
@@ -139,7 +141,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
                 new HeldWork(EntityType.TRIGGER, context.getStateStore(storeNames.held()), timing.instanceId()),
                 policies, this, holding);
         this.homes = kind.homes.open(context, registry);
-        if (kind == Kind.SHARED_HOME) {
+        if (kind == Kind.GRANTING_HOME) {
             this.grantLedgers = context.getStateStore(StoreNames.TRIGGER_GRANT_LEDGER);
         }
         context.schedule(timing.window().bucket(), PunctuationType.STREAM_TIME, this::resumeDueTriggers);
@@ -313,7 +315,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             return;
         }
         stores.update(control.triggerId(), record.timestamp(), record, commandApplied);
-        if (kind == Kind.SHARED_HOME && aboutHeldWork) {
+        if (kind == Kind.GRANTING_HOME && aboutHeldWork) {
             // what the trigger holds waits in the source tasks, for budget: the command goes to each of them
             context.forward(new Record<>(control.triggerId(), new TriggerDecision.Relayed(control), NOTICE_TIME,
                     record.headers()));
@@ -340,13 +342,13 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
      */
     private void onDemand(Record<String, TriggerInput> record, TriggerInput.Demand demand) {
         String id = demand.triggerId();
-        if (kind != Kind.SHARED_HOME) {
+        if (kind != Kind.GRANTING_HOME) {
             throw new IllegalStateException("a demand for budget of " + id + " reached the " + kind + " trigger stage");
         }
         GrantLedger ledger = Optional.ofNullable(grantLedgers.get(id))
                 .orElseGet(() -> GrantLedger.empty(timing.window().buckets()));
-        ledger.giveBack(demand.returnedBucket(), demand.returned());
-        long bucket = ledger.grantableFor(demand.bucket());
+        ledger.giveBack(demand.returnedEnd(), demand.returned(), demand.used(), demand.lastUsed());
+        long bucket = ledger.grantableFrom(demand.bucket());
         int starts = 0;
         if (registry.trigger(id).isPresent()) {
             long limit = registry.policyOf(id).rateLimit().maxEvents();
@@ -354,10 +356,16 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             long room = ledger.room(bucket, limit) - (demand.ahead() ? limit / 2 : 0);
             starts = stores.update(id, record.timestamp(), new Asked(record, room), demandArrives);
         }
-        ledger.add(bucket, starts);
+        // while the trigger is far below its limit, a grant lasts a window (a task asks once a window, not once a
+        // bucket); near it, a bucket, so that the limit is spent in small steps
+        long limitNow = registry.policyOf(id).rateLimit().maxEvents();
+        long end = starts > 0 && ledger.room(bucket, limitNow) - starts >= limitNow / 2
+                ? bucket + timing.window().buckets() - 1 : bucket;
+        ledger.add(end, starts);
         grantLedgers.put(id, ledger);
         Span.current().setAttribute(Tracing.REASON, starts > 0 ? "granted" : "refused");
-        TriggerInput.Grant grant = new TriggerInput.Grant(id, demand.partition(), bucket, starts, demand.ahead(), false);
+        TriggerInput.Grant grant = new TriggerInput.Grant(id, demand.partition(), bucket, end, starts, demand.ahead(),
+                false);
         context.forward(new Record<>(id, new TriggerDecision.Granted(grant), record.timestamp(), record.headers()));
     }
 
@@ -445,7 +453,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         Headers headers = new RecordHeaders();
         SchedulerHeaders.put(headers, SchedulerHeaders.CORRELATION_ID, change.correlationId());
         context.forward(new Record<>(change.key(), new TriggerDecision.PauseChanged(change), timestamp, headers));
-        if (kind == Kind.SHARED_HOME && !change.shadow()) {
+        if (kind == Kind.GRANTING_HOME && !change.shadow()) {
             // paused: what the source tasks hold of its grants may not start any more; resumed: they may ask again
             long bucket = timing.window().bucketOf(timestamp);
             TriggerInput.Grant notice = change.state() == PauseState.PAUSED

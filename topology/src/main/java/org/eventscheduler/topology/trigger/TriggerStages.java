@@ -19,7 +19,9 @@ import org.eventscheduler.topology.source.SourceDecision;
 /** The trigger side of the topology: the definitions' global store, the matcher, the stage and its stores. */
 public final class TriggerStages {
     /** The stores the stage of shared triggers is connected to. */
-    public static final String[] STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
+    public static final String[] STORES = TriggerHome.Stores.SHARED.names();
+    /** The stores of the stage of shared triggers when it grants budget: with its ledger of grants. */
+    public static final String[] GRANTING_STORES = {StoreNames.TRIGGER_STATES, StoreNames.PAUSED_TRIGGERS,
             StoreNames.HELD_TRIGGERS, StoreNames.TRIGGER_GRANT_LEDGER};
     /** The stores the stage of pinned triggers (in the source stage's task) is connected to. */
     public static final String[] PINNED_STORES = {StoreNames.PINNED_TRIGGER_STATES, StoreNames.PAUSED_PINNED_TRIGGERS,
@@ -49,19 +51,22 @@ public final class TriggerStages {
      * by the trigger definitions, a restart restores them from their compacted changelogs in moments,
      * and a lookup that the thread's record cache no longer holds (a million sources push the triggers'
      * entries out of it) costs a map lookup instead of a RocksDB read (docs/benchmarks.md, S3). The
-     * source stores, one entry per source, stay in RocksDB, whose memory is bounded.
+     * source stores, one entry per source, stay in RocksDB, whose memory is bounded. The stores of granted
+     * budget are added only when shared triggers take that path.
      */
-    public static void addStores(StreamsBuilder builder, GuardTiming timing) {
+    public static void addStores(StreamsBuilder builder, GuardTiming timing, SharedTriggerPath path) {
         addStores(builder, timing, TriggerHome.Stores.SHARED);
         addStores(builder, timing, TriggerHome.Stores.PINNED);
-        addStores(builder, timing, TriggerHome.Stores.GRANTED);
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER), Serdes.String(), GrantLedger.serde())
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_BUDGETS), Serdes.String(),
-                        GrantBudgets.Budget.serde())
-                .withCachingEnabled());
+        if (path == SharedTriggerPath.GRANTED_BUDGET) {
+            addStores(builder, timing, TriggerHome.Stores.GRANTED);
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_GRANT_LEDGER),
+                            Serdes.String(), GrantLedger.serde())
+                    .withCachingEnabled());
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(StoreNames.TRIGGER_BUDGETS), Serdes.String(),
+                            GrantBudgets.Budget.serde())
+                    .withCachingEnabled());
+        }
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(StoreNames.PINNED_TRIGGER_HOMES), Serdes.String(), Serdes.String())
                 .withCachingEnabled());
@@ -101,10 +106,12 @@ public final class TriggerStages {
                 .processValues(UnusableEvents.DeadLetter::new, Named.as("unusable-event-dead-letter"));
     }
 
-    /** The stage of shared triggers, behind {@code by-trigger}. */
+    /** The stage of shared triggers, behind {@code by-trigger}: it starts their matches, or grants budget. */
     public static ProcessorSupplier<String, TriggerInput, String, TriggerDecision> stage(
-            GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics) {
-        return () -> new TriggerStage(timing, registry, metrics, TriggerStage.Kind.SHARED_HOME);
+            GuardTiming timing, TriggerRegistry registry, SchedulerMetrics metrics, SharedTriggerPath path) {
+        TriggerStage.Kind kind = path == SharedTriggerPath.GRANTED_BUDGET ? TriggerStage.Kind.GRANTING_HOME
+                : TriggerStage.Kind.SHARED_HOME;
+        return () -> new TriggerStage(timing, registry, metrics, kind);
     }
 
     /** The stage of pinned triggers, in the task of their source. */
