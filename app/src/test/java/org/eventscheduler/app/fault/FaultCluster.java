@@ -34,6 +34,14 @@ public final class FaultCluster implements AutoCloseable {
      * @param guarantee {@code exactly-once} or {@code at-least-once}
      */
     public FaultCluster(Path dir, String guarantee) throws IOException {
+        this(dir, guarantee, "hop");
+    }
+
+    /**
+     * @param guarantee  {@code exactly-once} or {@code at-least-once}
+     * @param sharedPath {@code triggers.shared-path}: {@code hop} or {@code granted-budget}
+     */
+    public FaultCluster(Path dir, String guarantee, String sharedPath) throws IOException {
         this.dir = dir;
         this.port = EmbeddedKafkaBroker.freePort();
         this.broker = ChildJvm.onTestClasspath("broker", BrokerMain.class.getName(),
@@ -59,12 +67,12 @@ public final class FaultCluster implements AutoCloseable {
                 sources:
                   rate-limit: {max-events: 200, action: pause}
                 triggers:
-                  shared-path: granted-budget
+                  shared-path: %s
                   apply-on-start: %s
                 admin:
                   enabled: false
                 """.formatted(port, guarantee, guarantee.equals("exactly-once") ? "100" : "30000",
-                Workload.MAX_EVENT_BYTES, triggers));
+                Workload.MAX_EVENT_BYTES, sharedPath, triggers));
     }
 
     /**
