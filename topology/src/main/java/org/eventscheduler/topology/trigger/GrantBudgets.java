@@ -55,10 +55,7 @@ final class GrantBudgets implements EntityGuard.Room {
         }
         Budget budget = budget(id);
         long bucket = window.bucketOf(time);
-        if (budget.reach(bucket)) {
-            store.put(id, budget);
-        }
-        if (budget.covers(bucket) && budget.left > 0) {
+        if (hasStartFor(id, budget, bucket)) {
             return true;
         }
         // what it holds, and twice what it was granted last: a burst's grants grow 1, 2, 4, …
@@ -90,8 +87,7 @@ final class GrantBudgets implements EntityGuard.Room {
     private boolean use(String id, long time, boolean newMatch) {
         Budget budget = budget(id);
         long bucket = window.bucketOf(time);
-        budget.reach(bucket);
-        if (!budget.covers(bucket) || budget.left <= 0) {
+        if (!hasStartFor(id, budget, bucket)) {
             return false;
         }
         budget.left--;
@@ -108,6 +104,17 @@ final class GrantBudgets implements EntityGuard.Room {
         }
         store.put(id, budget);
         return true;
+    }
+
+    /**
+     * Moves trigger {@code id}'s budget on to {@code bucket} (a grant asked ahead for it becomes the one spent)
+     * and says whether that grant has a start left for it.
+     */
+    private boolean hasStartFor(String id, Budget budget, long bucket) {
+        if (budget.reach(bucket)) {
+            store.put(id, budget);
+        }
+        return budget.covers(bucket) && budget.left > 0;
     }
 
     /** A match of trigger {@code id} that did not start from the grant: counted for the home's window. */

@@ -151,7 +151,8 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
 
     @Override
     public void process(Record<String, TriggerInput> record) {
-        if (!isFromTriggerHome(record.value())) {
+        boolean fromTriggerHome = isFromTriggerHome(record.value());
+        if (!fromTriggerHome) {
             clock.recordSeen(context.currentSystemTimeMs(), context.currentStreamTimeMs());
         }
         Span span = Tracing.start("scheduler.trigger.decision");
@@ -165,7 +166,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
                 case TriggerInput.Grant grant -> "grant";
             });
             decide(record);
-            askForBudget(isFromTriggerHome(record.value()) ? taskNow() : record.timestamp());
+            askForBudget(fromTriggerHome ? taskNow() : record.timestamp());
         } finally {
             span.end();
         }
@@ -349,18 +350,14 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
                 .orElseGet(() -> GrantLedger.empty(timing.window().buckets()));
         ledger.giveBack(demand.returnedEnd(), demand.returned(), demand.used(), demand.lastUsed());
         long bucket = ledger.grantableFrom(demand.bucket());
-        int starts = 0;
-        if (registry.trigger(id).isPresent()) {
-            long limit = registry.policyOf(id).rateLimit().maxEvents();
-            // asking ahead never takes the room of the matches waiting now: it gets what leaves half the limit
-            long room = ledger.room(bucket, limit) - (demand.ahead() ? limit / 2 : 0);
-            starts = stores.update(id, record.timestamp(), new Asked(record, room), demandArrives);
-        }
+        long limit = registry.policyOf(id).rateLimit().maxEvents();
+        long free = ledger.room(bucket, limit);
+        // asking ahead never takes the room of the matches waiting now: it gets what leaves half the limit
+        int starts = registry.trigger(id).isEmpty() ? 0 : stores.update(id, record.timestamp(),
+                new Asked(record, free - (demand.ahead() ? limit / 2 : 0)), demandArrives);
         // while the trigger is far below its limit, a grant lasts a window (a task asks once a window, not once a
         // bucket); near it, a bucket, so that the limit is spent in small steps
-        long limitNow = registry.policyOf(id).rateLimit().maxEvents();
-        long end = starts > 0 && ledger.room(bucket, limitNow) - starts >= limitNow / 2
-                ? bucket + timing.window().buckets() - 1 : bucket;
+        long end = starts > 0 && free - starts >= limit / 2 ? bucket + timing.window().buckets() - 1 : bucket;
         ledger.add(end, starts);
         grantLedgers.put(id, ledger);
         Span.current().setAttribute(Tracing.REASON, starts > 0 ? "granted" : "refused");
