@@ -50,11 +50,13 @@ class FaultIT {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-        }, task -> {
-            Thread thread = new Thread(task, "fault-workload-producer");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        }, FaultIT::onWorkloadThread);
+    }
+
+    private static void onWorkloadThread(Runnable task) {
+        Thread thread = new Thread(task, "fault-workload-producer");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static long poisonCount(Workload workload) {
@@ -127,9 +129,12 @@ class FaultIT {
 
     /**
      * Three instances killed with -9 and restarted in turn, and (issue 21) the pinned trigger {@code t-vip}
-     * moved from {@code calm-3} to {@code calm-5} just before the second kill: its home moves to the other
-     * source's task while the tasks move between instances. No event of either source starts it twice,
-     * both homes start workflows, and every other trigger and record is exactly once.
+     * moved from {@code calm-3} to {@code calm-5} half way through the input, one second before the second
+     * kill: its home moves to the other source's task while the tasks move between instances. No event of
+     * either source starts it twice, both homes start workflows, and every other trigger and record is
+     * exactly once. The move is tied to the input, not to the wall clock: a slow restart must not push it
+     * past the last event (a run on a slow machine moved it after the input ended, so that the new home
+     * had nothing to start).
      */
     @Test
     void threeInstancesKilledAndRestartedOneAfterAnotherWhileAPinnedTriggerMovesLoseAndDuplicateNothing()
@@ -140,12 +145,14 @@ class FaultIT {
             for (int n = 0; n < 3; n++) {
                 cluster.startInstance(n);
             }
-            CompletableFuture<Void> producing = produce(cluster, workload);
+            CompletableFuture<Void> moved = new CompletableFuture<>();
+            CompletableFuture<Void> producing = produceMovingVipHalfWay(cluster, workload, moved);
             for (int n = 0; n < 3; n++) {
-                sleepSeconds(4);
                 if (n == 1) {
-                    moveVipTrigger(cluster, "calm-5");
+                    moved.get(CATCH_UP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                     sleepSeconds(1);
+                } else {
+                    sleepSeconds(4);
                 }
                 cluster.instance(n).kill9();
                 sleepSeconds(2);
@@ -154,6 +161,45 @@ class FaultIT {
             Verifier.Report report = finish(cluster, producing, java.util.Optional.of(
                     new Verifier.MovedTrigger("t-vip", "user.signup", java.util.Set.of(Workload.VIP_SOURCE, "calm-5"))));
             assertClean(report, workload);
+        }
+    }
+
+    /**
+     * Produces the first half of the workload, waits until {@code t-vip} has started a workflow at its
+     * first home, moves it to {@code calm-5}, completes {@code moved}, and produces the second half.
+     */
+    private static CompletableFuture<Void> produceMovingVipHalfWay(FaultCluster cluster, Workload workload,
+                                                                  CompletableFuture<Void> moved) {
+        return CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
+                String ingress = cluster.config().topics().ingress();
+                int half = workload.count() / 2;
+                workload.produce(producer, ingress, 0, half, RATE);
+                awaitVipStarted(cluster);
+                moveVipTrigger(cluster, "calm-5");
+                moved.complete(null);
+                workload.produce(producer, ingress, half, workload.count(), RATE);
+            } catch (Exception e) {
+                moved.completeExceptionally(e);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("the workload producer failed around t-vip's move", e);
+            }
+        }, FaultIT::onWorkloadThread);
+    }
+
+    /** Waits until {@code t-vip}, still pinned to its first source, has a start on the starts topic (read committed). */
+    private static void awaitVipStarted(FaultCluster cluster) throws Exception {
+        Verifier verifier = new Verifier(cluster.bootstrapServers(), cluster.config());
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (verifier.readAll(cluster.config().topics().workflowStarts()).stream()
+                .noneMatch(start -> new String(start.key(), java.nio.charset.StandardCharsets.UTF_8).equals("t-vip"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("t-vip started no workflow at " + Workload.VIP_SOURCE + " within " + CATCH_UP
+                        + "\n" + cluster.logs());
+            }
+            Thread.sleep(500);
         }
     }
 
