@@ -2,13 +2,17 @@ package org.eventscheduler.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.eventscheduler.topology.hold.HeldRecord;
@@ -42,6 +46,34 @@ class TriggerGrantsTopologyTest {
 
     private void order(String id, String source, Duration at) {
         fixture.sendRaw(Events.utf8(source), Events.structured(id, source, "order.created"), new RecordHeaders(), at);
+    }
+
+    /** A source task's demand as it crosses {@code by-trigger}: for {@code wanted} starts from {@code bucket}. */
+    private void demand(long bucket, int wanted, boolean ahead, Duration at) {
+        TestInputTopic<String, byte[]> byTrigger = fixture.driver.createInputTopic(BY_TRIGGER, new StringSerializer(),
+                new ByteArraySerializer());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SchedulerHeaders.KIND, Events.utf8("demand"));
+        byTrigger.pipeInput(new TestRecord<>("t", Events.utf8("{\"triggerId\":\"t\",\"partition\":0,\"bucket\":" + bucket
+                + ",\"wanted\":" + wanted + ",\"matched\":0,\"ahead\":" + ahead
+                + ",\"returnedEnd\":0,\"returned\":0,\"used\":0,\"lastUsed\":0}"), headers, TopologyFixture.T0.plus(at)));
+    }
+
+    /** The grants the home sent, in order. */
+    private List<JsonNode> grants() {
+        TestOutputTopic<String, byte[]> grants = fixture.driver.createOutputTopic(TopologyFixture.TOPICS.triggerGrants(),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        return grants.readRecordsToList().stream().map(record -> {
+            try {
+                return WireJson.MAPPER.readTree(record.value());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    private static long bucketAt(Duration at) {
+        return TopologyFixture.WINDOW.bucketOf(TopologyFixture.T0.plus(at).toEpochMilli());
     }
 
     private List<String> startedEvents() {
@@ -92,6 +124,78 @@ class TriggerGrantsTopologyTest {
         assertThat(fixture.heldRecords(EntityType.TRIGGER, "t")).as("the rest waits in the source task")
                 .isNotEmpty().allSatisfy(held -> assertThat(held.reason()).isEqualTo("trigger-rate-limited"));
         assertThat(fixture.homeStores(EntityType.TRIGGER, "t")).contains(TriggerHome.Stores.SHARED);
+    }
+
+    /**
+     * A task half way through its grant asks ahead for the window after it; a task whose matches wait now
+     * asks for the bucket it is in. The ahead demand gets only what leaves half the limit free, so the
+     * waiting matches still find room (without that rule the ahead demand took all of it).
+     */
+    @Test
+    void shouldLeaveHalfTheLimitToTheMatchesWaitingNowWhenATaskAsksAhead() {
+        defineShared(",\"rate-limit\":{\"max-events\":10,\"action\":\"throttle\"}", Duration.ZERO);
+        Duration now = Duration.ofSeconds(5);
+        demand(bucketAt(now) + 5, 10, true, now);
+        demand(bucketAt(now), 10, false, now);
+
+        List<JsonNode> grants = grants();
+        assertThat(grants).hasSize(2);
+        assertThat(grants.get(0).get("starts").asInt()).as("ahead: what leaves half of the 10 free").isEqualTo(5);
+        assertThat(grants.get(1).get("bucket").asLong()).isEqualTo(bucketAt(now));
+        assertThat(grants.get(1).get("starts").asInt()).as("now: the half the ahead demand left").isEqualTo(5);
+    }
+
+    /**
+     * Another task was granted the next window ahead, which moved the ledger's newest end two windows on: a
+     * demand for the bucket a task is in is still answered for that bucket, not for a later one that its
+     * matches would wait for.
+     */
+    @Test
+    void shouldAnswerADemandForTheBucketItIsInAfterAnotherTaskWasGrantedTheNextWindowAhead() {
+        defineShared(",\"rate-limit\":{\"max-events\":10,\"action\":\"throttle\"}", Duration.ZERO);
+        Duration now = Duration.ofSeconds(5);
+        demand(bucketAt(now) + 5, 2, true, now);
+        demand(bucketAt(now), 3, false, now);
+
+        List<JsonNode> grants = grants();
+        assertThat(grants).hasSize(2);
+        assertThat(grants.get(0).get("end").asLong()).as("far below the limit: the window after, whole")
+                .isEqualTo(bucketAt(now) + 5 + 9);
+        assertThat(grants.get(1).get("bucket").asLong()).isEqualTo(bucketAt(now));
+        assertThat(grants.get(1).get("starts").asInt()).isEqualTo(3);
+    }
+
+    /**
+     * The per-trigger match counter keeps its own series for the K triggers with the highest recent counts. A
+     * match started from a grant reads no window, so it reports what its task started from the grant: a busy
+     * shared trigger keeps its series against a quieter pinned one (with a recent count of 0 it lost it).
+     */
+    @Test
+    void shouldRankASharedTriggerWhoseMatchesStartFromGrantsByWhatItsTaskStarted() {
+        java.util.concurrent.atomic.AtomicLong wallClock = new java.util.concurrent.atomic.AtomicLong();
+        try (TopologyFixture ranked = TopologyFixture.withGrantedBudget(
+                registry -> new org.eventscheduler.topology.metrics.SchedulerMetrics(registry, 1, wallClock::get))) {
+            ranked.defineTrigger("t", "{\"id\":\"t\",\"source-prefix\":\"sho\",\"type\":\"order.created\",\"workflow\":\"w\"}",
+                    Duration.ZERO);
+            ranked.defineTrigger("u", "{\"id\":\"u\",\"source\":\"shop\",\"type\":\"invoice.paid\",\"workflow\":\"w\"}",
+                    Duration.ZERO);
+            for (int i = 0; i < 10; i++) {
+                ranked.sendRaw(Events.utf8("shop"), Events.structured("i-" + i, "shop", "invoice.paid"), new RecordHeaders(),
+                        Duration.ofMillis(1 + i));
+            }
+            for (int i = 0; i < 100; i++) {
+                ranked.sendRaw(Events.utf8("shop"), Events.structured("o-" + i, "shop", "order.created"), new RecordHeaders(),
+                        Duration.ofMillis(20 + i));
+            }
+            wallClock.set(Duration.ofSeconds(20).toMillis());
+            ranked.sendRaw(Events.utf8("shop"), Events.structured("o-100", "shop", "order.created"), new RecordHeaders(),
+                    Duration.ofMillis(200));
+
+            assertThat(ranked.starts.readRecordsToList()).hasSize(111);
+            assertThat(ranked.registry.find(org.eventscheduler.topology.metrics.SchedulerMetrics.TRIGGER_MATCHES)
+                    .counters()).extracting(counter -> counter.getId().getTag("trigger"))
+                    .as("t matched 101 times against u's 10: the top 1").contains("t").doesNotContain("u");
+        }
     }
 
     @Test

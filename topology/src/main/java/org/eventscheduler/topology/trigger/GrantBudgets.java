@@ -16,10 +16,11 @@ import org.eventscheduler.topology.guard.RateWindow;
 
 /**
  * The budget one source task holds for the shared triggers whose matches it starts (granted budget,
- * docs/architecture.md): per trigger, the starts its home granted for one bucket of the trigger's rate
- * window, and the demand the task sent for more. It is the room of the task's {@link EntityGuard}: a
- * match starts while the grant for its bucket lasts, else it is held and the task asks for budget. A
- * grant is spent only in its bucket; what is left when the bucket ends expires.
+ * docs/architecture.md): per trigger, the starts its home granted for a span of buckets of the trigger's
+ * rate window (a window, or one bucket near the limit), a grant asked ahead for the span after, and the
+ * demand the task sent for more. It is the room of the task's {@link EntityGuard}: a match starts while
+ * the grant for its bucket lasts, else it is held and the task asks for budget. A grant is spent only in
+ * its span; what is left when the span ends goes back to the home with the next demand.
  *
  * <p>Kept in the changelogged {@code trigger-budgets} store, written with the starts it allows, so a
  * restart neither spends a grant twice nor loses one. Not thread-safe: one per task.
@@ -115,6 +116,14 @@ final class GrantBudgets implements EntityGuard.Room {
             store.put(id, budget);
         }
         return budget.covers(bucket) && budget.left > 0;
+    }
+
+    /**
+     * The starts this task made from its current grant of trigger {@code id}: the recent count of a match that
+     * started from budget, which reads no window (the home has it).
+     */
+    int startedFromGrant(String id) {
+        return budget(id).spent;
     }
 
     /** A match of trigger {@code id} that did not start from the grant: counted for the home's window. */

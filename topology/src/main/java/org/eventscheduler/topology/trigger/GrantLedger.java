@@ -14,8 +14,11 @@ import org.apache.kafka.common.serialization.Serdes;
  * buckets, and every grant whose starts can share such an interval with a grant's ends no earlier than
  * that grant's {@code from - buckets}: so of the grants whose starts an interval can hold, the one made last
  * was checked against all the others, and no interval holds more starts than the limit, in whatever order
- * the demands arrive. The ring keeps the end buckets of two windows and two buckets, so it can answer for
- * any {@code from} no older than a window before its newest end.
+ * the demands arrive. The ring keeps the end buckets of three windows and two buckets, so it can answer for
+ * any {@code from} no older than two windows and a bucket before its newest end: a task's demand for the
+ * bucket it is in is answered for that bucket even after another task's window-long grant, asked ahead for
+ * the window after, moved the newest end up to two windows on (an older ring answered it for a later bucket,
+ * and its matches waited for that bucket).
  *
  * <p>Kept per trigger in the changelogged {@code trigger-grant-ledger} store of the home. Not thread-safe.
  */
@@ -32,12 +35,16 @@ final class GrantLedger {
 
     /** No grant yet, for a window of {@code buckets} buckets. */
     static GrantLedger empty(int buckets) {
-        return new GrantLedger(Long.MIN_VALUE / 2, new int[2 * buckets + 2], buckets);
+        return new GrantLedger(Long.MIN_VALUE / 2, new int[3 * buckets + 2], buckets);
     }
 
-    /** The first bucket of a grant asked for from {@code bucket}: never older than a window before the newest end. */
+    /**
+     * The first bucket of a grant asked for from {@code bucket}: never so old that the ring no longer holds
+     * the window before it (two windows and a bucket before the newest end; a window and a bucket for a ledger
+     * written with the older ring of two windows and two buckets, which keeps its length).
+     */
     long grantableFrom(long bucket) {
-        return Math.max(bucket, headBucket - window);
+        return Math.max(bucket, headBucket - (counts.length - window - 1));
     }
 
     /** What the limit leaves for a grant from {@code from} (a bucket {@link #grantableFrom} gave). */

@@ -38,13 +38,42 @@ class GrantLedgerTest {
     }
 
     @Test
-    void shouldAnswerForBucketsNoOlderThanAWindowBeforeItsNewestEnd() {
+    void shouldAnswerForBucketsNoOlderThanTwoWindowsAndABucketBeforeItsNewestEnd() {
         GrantLedger ledger = GrantLedger.empty(BUCKETS);
         ledger.add(209, 5);
 
         assertThat(ledger.grantableFrom(200)).isEqualTo(200);
-        assertThat(ledger.grantableFrom(150)).as("older than the ring can answer for").isEqualTo(199);
+        assertThat(ledger.grantableFrom(150)).as("older than the ring can answer for").isEqualTo(188);
         assertThat(ledger.grantableFrom(210)).isEqualTo(210);
+    }
+
+    /**
+     * A task granted the window from bucket 200 asks ahead, half way through it, for the window after: the
+     * grant ends in 219. Another task's demand for the bucket it is in, 205, is still answered for 205 (with
+     * the room the window before it leaves), not for a later bucket its matches would wait for.
+     */
+    @Test
+    void shouldAnswerADemandForTheBucketItIsInAfterAnotherTaskWasGrantedTheNextWindowAhead() {
+        GrantLedger ledger = GrantLedger.empty(BUCKETS);
+        ledger.add(209, 20);
+        ledger.add(219, 30);
+
+        assertThat(ledger.grantableFrom(205)).isEqualTo(205);
+        assertThat(ledger.room(205, 100)).isEqualTo(50);
+    }
+
+    /** A ledger its changelog kept from the older ring of two windows and two buckets answers as that ring can. */
+    @Test
+    void shouldAnswerFromALedgerOfTheOlderRingOnlyForWhatThatRingHolds() {
+        java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(8 + 4 + 4 + 4 * (2 * BUCKETS + 2)).putLong(219)
+                .putInt(BUCKETS).putInt(2 * BUCKETS + 2);
+        for (int slot = 0; slot < 2 * BUCKETS + 2; slot++) {
+            old.putInt(slot == Math.floorMod(209, 2 * BUCKETS + 2) ? 20 : slot == Math.floorMod(219, 2 * BUCKETS + 2) ? 30 : 0);
+        }
+        GrantLedger ledger = GrantLedger.serde().deserializer().deserialize("t", old.array());
+
+        assertThat(ledger.grantableFrom(205)).as("a window and a bucket before 219").isEqualTo(208);
+        assertThat(ledger.room(208, 100)).isEqualTo(50);
     }
 
     @Test
@@ -76,7 +105,7 @@ class GrantLedgerTest {
         var serde = GrantLedger.serde();
         GrantLedger read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", ledger));
         assertThat(read.room(45, 100)).isEqualTo(90);
-        assertThat(read.grantableFrom(0)).isEqualTo(35);
+        assertThat(read.grantableFrom(0)).isEqualTo(24);
     }
 
     /**
@@ -95,7 +124,10 @@ class GrantLedgerTest {
             long now = 1_000;
             for (int demand = 0; demand < 300; demand++) {
                 now += random.nextInt(3);
-                long asked = now - random.nextInt(4) + (random.nextInt(5) == 0 ? 1 : 0);
+                // mostly the bucket a task is in or just before it; some ahead by up to a window, some behind by
+                // up to two and a half windows (a task that lags), older than the ring can answer for
+                long asked = now - (random.nextInt(8) == 0 ? random.nextInt(5 * BUCKETS / 2) : random.nextInt(4))
+                        + (random.nextInt(5) == 0 ? random.nextInt(BUCKETS + 1) : 0);
                 long from = ledger.grantableFrom(asked);
                 long room = ledger.room(from, limit) - (random.nextBoolean() ? limit / 2 : 0);
                 int starts = (int) Math.max(0, Math.min(1 + random.nextInt(8), room));
