@@ -1,5 +1,6 @@
 package org.eventscheduler.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +90,17 @@ public final class TopologyFixture implements AutoCloseable {
      * persistent stores were closed, that fixture restarted (they open what they held).
      */
     public TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock) {
-        SchedulerMetrics metrics = new SchedulerMetrics(registry);
+        this(config, stateDir, wallClock, SchedulerMetrics::new);
+    }
+
+    /** A fixture whose metrics {@code metrics} makes over its registry (a top-K of its own, a clock of its own). */
+    public TopologyFixture(TopologyConfig config, java.util.function.Function<MeterRegistry, SchedulerMetrics> metrics) {
+        this(config, newStateDir(), T0, metrics);
+    }
+
+    private TopologyFixture(TopologyConfig config, Path stateDir, Instant wallClock,
+                            java.util.function.Function<MeterRegistry, SchedulerMetrics> metricsOf) {
+        SchedulerMetrics metrics = metricsOf.apply(registry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -119,8 +130,17 @@ public final class TopologyFixture implements AutoCloseable {
 
     /** The shipped defaults, with shared triggers starting from granted budget ({@code triggers.shared-path}). */
     public static TopologyFixture withGrantedBudget() {
-        return new TopologyFixture(config(new RateLimit(1000, LimitAction.PAUSE), List.of(), 1024 * 1024)
-                .withSharedTriggers(org.eventscheduler.topology.trigger.SharedTriggerPath.GRANTED_BUDGET));
+        return new TopologyFixture(grantedBudgetConfig());
+    }
+
+    /** {@link #withGrantedBudget()}, its metrics made by {@code metrics}. */
+    public static TopologyFixture withGrantedBudget(java.util.function.Function<MeterRegistry, SchedulerMetrics> metrics) {
+        return new TopologyFixture(grantedBudgetConfig(), metrics);
+    }
+
+    private static TopologyConfig grantedBudgetConfig() {
+        return config(new RateLimit(1000, LimitAction.PAUSE), List.of(), 1024 * 1024)
+                .withSharedTriggers(org.eventscheduler.topology.trigger.SharedTriggerPath.GRANTED_BUDGET);
     }
 
     /** The guard stores of a kind of entity that this topology has (those of granted budget only when it is on). */

@@ -77,11 +77,19 @@ public final class SchedulerMetrics {
 
     /** @param topK how many sources and triggers keep their own series */
     public SchedulerMetrics(MeterRegistry registry, int topK) {
+        this(registry, topK, System::currentTimeMillis);
+    }
+
+    /**
+     * @param topK  how many sources and triggers keep their own series
+     * @param clock the wall clock that says when the top K is chosen again (every 10 s)
+     */
+    public SchedulerMetrics(MeterRegistry registry, int topK, java.util.function.LongSupplier clock) {
         this.registry = registry;
         this.triggerMatches = new TopKCounter(registry, TRIGGER_MATCHES, "(event, trigger) matches, top K triggers by recent rate",
-                "trigger", topK, java.time.Duration.ofSeconds(10), System::currentTimeMillis);
+                "trigger", topK, java.time.Duration.ofSeconds(10), clock);
         this.sourceEvents = new TopKCounter(registry, SOURCE_EVENTS, "Valid events per source, top K sources by recent rate",
-                "source", topK, java.time.Duration.ofSeconds(10), System::currentTimeMillis);
+                "source", topK, java.time.Duration.ofSeconds(10), clock);
         this.ingressLag = io.micrometer.core.instrument.Timer.builder(INGRESS_LAG)
                 .description("Processing time minus event time of ingress events")
                 .serviceLevelObjectives(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),

@@ -196,7 +196,7 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
             if (!holding.contains(id) && budget.spend(id, timestamp)) {
                 Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
                 Span.current().setAttribute(Tracing.REASON, EntityGuard.Verdict.ADMIT.code());
-                metrics.triggerMatch(id, 0);
+                metrics.triggerMatch(id, budget.startedFromGrant(id));
                 metrics.workflowStart();
                 context.forward(startOf(record, match));
                 return;
