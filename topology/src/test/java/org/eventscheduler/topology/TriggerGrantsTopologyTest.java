@@ -166,6 +166,31 @@ class TriggerGrantsTopologyTest {
     }
 
     /**
+     * A shared trigger whose rate grows by half every window: a quarter of the way through each grant its task
+     * asks ahead for twice what the grant is on course to start, so after the first window no match waits for
+     * a grant (asked half way through, for what the span had started times two, the grant ran out before
+     * the next span every window, and the matches after it waited).
+     */
+    @Test
+    void shouldAskAheadForEnoughThatAGrowingTriggersMatchesNeverWaitAfterItsFirstWindow() {
+        defineShared("", Duration.ZERO);
+        int[] perWindow = {20, 30, 45, 68};
+        int n = 0;
+        for (int w = 0; w < perWindow.length; w++) {
+            for (int i = 0; i < perWindow[w]; i++) {
+                order("o-" + n++, "shop", Duration.ofMillis(w * 10_000L + 1 + i * 10_000L / perWindow[w]));
+            }
+        }
+
+        assertThat(startedEvents()).hasSize(n);
+        assertThat(fixture.throttled.readRecordsToList()).extracting(TestRecord::value)
+                .filteredOn(notice -> notice.event() == org.eventscheduler.topology.hold.HoldNotice.Event.HOLDING)
+                .extracting(notice -> notice.since().toEpochMilli() - TopologyFixture.T0.toEpochMilli())
+                .as("the times, after T0, at which matches began to wait for a grant").allSatisfy(
+                        since -> assertThat(since).isLessThan(10_000L));
+    }
+
+    /**
      * The per-trigger match counter keeps its own series for the K triggers with the highest recent counts. A
      * match started from a grant reads no window, so it reports what its task started from the grant: a busy
      * shared trigger keeps its series against a quieter pinned one (with a recent count of 0 it lost it).

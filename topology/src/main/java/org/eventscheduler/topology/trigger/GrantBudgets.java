@@ -77,9 +77,9 @@ final class GrantBudgets implements EntityGuard.Room {
 
     /**
      * Starts a match of trigger {@code id} at {@code time} from its grant, if the grant for that bucket has a
-     * start left (the stage's fast path: no held work, so nothing waits before it). Half way through a
-     * bucket it asks ahead for the next bucket's budget, twice what it started so far, so that a steady
-     * trigger finds its grant there when the bucket begins.
+     * start left (the stage's fast path: no held work, so nothing waits before it). A quarter of the way
+     * through the grant's span it asks ahead for the span after, twice what this span is on course to start,
+     * so that a steady trigger finds its grant there when the span begins.
      */
     boolean spend(String id, long time) {
         return use(id, time, true);
@@ -97,11 +97,14 @@ final class GrantBudgets implements EntityGuard.Room {
         if (newMatch) {
             budget.matched++;
         }
-        // half way through the grant's buckets, ask for the next ones
+        // a quarter of the way through the grant's buckets, ask for the next ones: twice what this span is on
+        // course to start, so that a steady trigger neither runs out before the span ends nor waits for the
+        // answer when its task's stream time runs ahead of the wall clock (a backlog)
         long spanMillis = (budget.end - budget.bucket + 1) * window.bucketMillis();
-        if (2 * (time - budget.bucket * window.bucketMillis()) >= spanMillis && budget.aheadDemandedFor <= budget.end) {
+        long elapsedMillis = time - budget.bucket * window.bucketMillis() + 1;
+        if (4 * elapsedMillis >= spanMillis && budget.aheadDemandedFor <= budget.end) {
             want(wantingAhead, id, budget.end + 1, (int) Math.min(Integer.MAX_VALUE,
-                    Math.max(2L * budget.spent, budget.lastGranted)));
+                    2L * budget.spent * spanMillis / elapsedMillis));
         }
         store.put(id, budget);
         return true;
