@@ -132,9 +132,12 @@ class FaultIT {
      * moved from {@code calm-3} to {@code calm-5} half way through the input, one second before the second
      * kill: its home moves to the other source's task while the tasks move between instances. No event of
      * either source starts it twice, both homes start workflows, and every other trigger and record is
-     * exactly once. The move is tied to the input, not to the wall clock: a slow restart must not push it
-     * past the last event (a run on a slow machine moved it after the input ended, so that the new home
-     * had nothing to start).
+     * exactly once.
+     *
+     * <p>The move waits for the first restart to be over: an instance publishes the triggers file it read
+     * when it started, so one that read it before the move and published after it would put the old
+     * definition back (it did, on a slow machine: every event of the input met the old one, and {@code
+     * calm-5} started nothing). The move is tied to the input, not to the wall clock, for the same reason.
      */
     @Test
     void threeInstancesKilledAndRestartedOneAfterAnotherWhileAPinnedTriggerMovesLoseAndDuplicateNothing()
@@ -145,8 +148,9 @@ class FaultIT {
             for (int n = 0; n < 3; n++) {
                 cluster.startInstance(n);
             }
+            CompletableFuture<Void> firstRestarted = new CompletableFuture<>();
             CompletableFuture<Void> moved = new CompletableFuture<>();
-            CompletableFuture<Void> producing = produceMovingVipHalfWay(cluster, workload, moved);
+            CompletableFuture<Void> producing = produceMovingVipHalfWay(cluster, workload, firstRestarted, moved);
             for (int n = 0; n < 3; n++) {
                 if (n == 1) {
                     moved.get(CATCH_UP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
@@ -157,6 +161,9 @@ class FaultIT {
                 cluster.instance(n).kill9();
                 sleepSeconds(2);
                 cluster.startInstance(n);
+                if (n == 0) {
+                    firstRestarted.complete(null);
+                }
             }
             Verifier.Report report = finish(cluster, producing, java.util.Optional.of(
                     new Verifier.MovedTrigger("t-vip", "user.signup", java.util.Set.of(Workload.VIP_SOURCE, "calm-5"))));
@@ -165,21 +172,24 @@ class FaultIT {
     }
 
     /**
-     * Produces the first half of the workload, waits until {@code t-vip} has started a workflow at its
-     * first home, moves it to {@code calm-5}, completes {@code moved}, and produces the second half.
+     * Produces the first half of the workload, waits until the first restart is over and {@code t-vip} has
+     * started a workflow at its first home, moves it to {@code calm-5}, completes {@code moved}, and produces
+     * the second half.
      */
     private static CompletableFuture<Void> produceMovingVipHalfWay(FaultCluster cluster, Workload workload,
+                                                                  CompletableFuture<Void> firstRestarted,
                                                                   CompletableFuture<Void> moved) {
         return CompletableFuture.runAsync(() -> {
             try (KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
                 String ingress = cluster.config().topics().ingress();
                 int half = workload.count() / 2;
                 workload.produce(producer, ingress, 0, half, RATE);
+                firstRestarted.get(CATCH_UP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                 awaitVipStarted(cluster);
                 moveVipTrigger(cluster, "calm-5");
                 moved.complete(null);
                 workload.produce(producer, ingress, half, workload.count(), RATE);
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
                 moved.completeExceptionally(e);
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
