@@ -80,16 +80,19 @@ final class GrantBudgets implements EntityGuard.Room {
      * start left (the stage's fast path: no held work, so nothing waits before it). A quarter of the way
      * through the grant's span it asks ahead for the span after, twice what this span is on course to start,
      * so that a steady trigger finds its grant there when the span begins.
+     *
+     * @return the starts made from the grant so far, this one included (the match's recent count, which the
+     *         fast path reads from no window: the home has it); 0 when the match may not start from it
      */
-    boolean spend(String id, long time) {
+    int spend(String id, long time) {
         return use(id, time, true);
     }
 
-    private boolean use(String id, long time, boolean newMatch) {
+    private int use(String id, long time, boolean newMatch) {
         Budget budget = budget(id);
         long bucket = window.bucketOf(time);
         if (!hasStartFor(id, budget, bucket)) {
-            return false;
+            return 0;
         }
         budget.left--;
         budget.spent++;
@@ -107,7 +110,7 @@ final class GrantBudgets implements EntityGuard.Room {
                     2L * budget.spent * spanMillis / elapsedMillis));
         }
         store.put(id, budget);
-        return true;
+        return budget.spent;
     }
 
     /**
@@ -119,14 +122,6 @@ final class GrantBudgets implements EntityGuard.Room {
             store.put(id, budget);
         }
         return budget.covers(bucket) && budget.left > 0;
-    }
-
-    /**
-     * The starts this task made from its current grant of trigger {@code id}: the recent count of a match that
-     * started from budget, which reads no window (the home has it).
-     */
-    int startedFromGrant(String id) {
-        return budget(id).spent;
     }
 
     /** A match of trigger {@code id} that did not start from the grant: counted for the home's window. */

@@ -193,10 +193,11 @@ final class TriggerStage implements Processor<String, TriggerInput, String, Trig
         if (budgets.isPresent()) {
             GrantBudgets budget = budgets.get();
             // nothing held before it and its bucket's grant has a start left: it starts here, no state read
-            if (!holding.contains(id) && budget.spend(id, timestamp)) {
+            int startedFromGrant = holding.contains(id) ? 0 : budget.spend(id, timestamp);
+            if (startedFromGrant > 0) {
                 Span.current().setAttribute(Tracing.CORRELATION_ID, match.correlationId());
                 Span.current().setAttribute(Tracing.REASON, EntityGuard.Verdict.ADMIT.code());
-                metrics.triggerMatch(id, budget.startedFromGrant(id));
+                metrics.triggerMatch(id, startedFromGrant);
                 metrics.workflowStart();
                 context.forward(startOf(record, match));
                 return;
